@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependencies flow one way:
+// CLAPACKE → RiskLinearAlgebra → RiskCore → RiskModels → RiskAlerts → RiskBatch → riskengine
+let package = Package(
+    name: "RiskEngine",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "riskengine", targets: ["riskengine"]),
+        .library(name: "RiskLinearAlgebra", targets: ["RiskLinearAlgebra"]),
+        .library(name: "RiskCore", targets: ["RiskCore"]),
+        .library(name: "RiskModels", targets: ["RiskModels"]),
+        .library(name: "RiskAlerts", targets: ["RiskAlerts"]),
+        .library(name: "RiskBatch", targets: ["RiskBatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.0.0"),
+    ],
+    targets: [
+        // MARK: C, behind one system-library target
+        .systemLibrary(
+            name: "CLAPACKE",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+
+        // MARK: Numerics
+        .target(name: "RiskLinearAlgebra", dependencies: ["CLAPACKE"]),
+
+        // MARK: Domain
+        .target(name: "RiskCore"),
+        .executableTarget(name: "ModelEmbedder"),
+        .plugin(name: "EmbedModels", capability: .buildTool(), dependencies: ["ModelEmbedder"]),
+        .target(name: "RiskModelCatalog", plugins: ["EmbedModels"]),
+        .target(
+            name: "RiskModels",
+            dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModelCatalog"]
+        ),
+        .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModels", "RiskModelCatalog"]),
+
+        // MARK: Batch pipeline and CLI
+        .target(name: "RiskBatch", dependencies: ["RiskCore", "RiskModels", "RiskAlerts"]),
+        .executableTarget(
+            name: "riskengine",
+            dependencies: [
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "RiskTestSupport",
+            dependencies: [.product(name: "Numerics", package: "swift-numerics")],
+            path: "Tests/RiskTestSupport"
+        ),
+        .testTarget(
+            name: "RiskLinearAlgebraTests",
+            dependencies: ["RiskLinearAlgebra", "RiskTestSupport"]
+        ),
+        .testTarget(
+            name: "RiskModelsTests",
+            dependencies: ["RiskModels", "RiskCore", "RiskTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "RiskBatchTests",
+            dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskTestSupport"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["RiskTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

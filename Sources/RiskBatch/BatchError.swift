@@ -1,0 +1,27 @@
+/// Errors that stop a batch run before or while it streams. Row-level problems never stop a run:
+/// they become per-row statuses. Messages name files, rows and columns, never cell values.
+public enum BatchError: Error, Equatable, Sendable, CustomStringConvertible {
+    case cannotOpenInput(path: String, reason: String)
+    case cannotCreateOutput(path: String, reason: String)
+    case readFailed(reason: String)
+    case writeFailed(reason: String)
+    /// The input has no header line.
+    case emptyInput
+    /// The header names a canonical column twice.
+    case duplicateColumn(name: String, columns: [Int])
+    /// A `--param` names no canonical field, or its value is not valid for the field.
+    case badParameter(key: String, problem: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpenInput(let p, let r): return "cannot open input \(p): \(r)"
+        case .cannotCreateOutput(let p, let r): return "cannot create output \(p): \(r)"
+        case .readFailed(let r): return "reading the input failed: \(r)"
+        case .writeFailed(let r): return "writing the output failed: \(r)"
+        case .emptyInput: return "the input is empty: a CSV header line is needed"
+        case .duplicateColumn(let n, let cols):
+            return "the header names column '\(n)' more than once (columns \(cols.map(String.init).joined(separator: ", ")))"
+        case .badParameter(let k, let p): return "--param \(k): \(p)"
+        }
+    }
+}

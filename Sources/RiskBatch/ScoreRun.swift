@@ -1,0 +1,395 @@
+// The streaming CSV → CSV scoring run.
+//
+// The reader cuts the input into chunks of whole records (CSVScanner), two worker threads parse,
+// score (RiskModels.Evaluator) and format chunks, and the writer emits them strictly in input
+// order. At most `maxInFlight` chunks exist at once, so memory stays flat whatever the input size.
+import Dispatch
+import Foundation
+import RiskAlerts
+import RiskCore
+import RiskLinearAlgebra
+import RiskModels
+
+/// Options of a scoring run.
+public struct ScoreOptions: Sendable {
+    public var models: [CompiledModel]
+    public var digits: Int
+    public var parameters: RunParameters
+    public var flags: FlagRules
+    /// Worker threads (default: the number of cores).
+    public var threads: Int
+    /// Bytes per chunk.
+    public var chunkBytes: Int
+
+    public init(
+        models: [CompiledModel], digits: Int = 2, parameters: RunParameters = RunParameters(),
+        flags: FlagRules, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        chunkBytes: Int = 2 << 20
+    ) {
+        self.models = models
+        self.digits = digits
+        self.parameters = parameters
+        self.flags = flags
+        self.threads = max(1, threads)
+        self.chunkBytes = max(1024, chunkBytes)
+    }
+}
+
+/// What a run did: counts for the summary.
+public struct RunSummary: Sendable {
+    public var rowsRead = 0
+    public var rowsWritten = 0
+    public var blankLines = 0
+    public var malformedRows = 0
+    public var seconds = 0.0
+    /// Per model (in run order): status text → rows.
+    public var statusCounts: [[String: Int]] = []
+    /// Per model: rows per risk band (band codes of the flag rules, in band order).
+    public var bandCounts: [[Int]] = []
+    /// Rows flagged per flag code (blood pressure).
+    public var flagCounts: [String: Int] = [:]
+    public var modelIDs: [String] = []
+    public var bandCodes: [String] = []
+    public var absentFields: [String] = []
+    public var passThroughColumns: [String] = []
+    public var hasIDColumn = true
+
+    public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead) / seconds : 0 }
+
+    /// The summary for standard error: counts only, never values or identifiers.
+    public func render() -> String {
+        var s = "rows read \(rowsRead), written \(rowsWritten)"
+        if blankLines > 0 { s += ", blank lines skipped \(blankLines)" }
+        if malformedRows > 0 { s += ", malformed rows \(malformedRows) (status invalid:row)" }
+        s += "\n"
+        if !hasIDColumn { s += "no id column: the output id is the data row number\n" }
+        if !absentFields.isEmpty { s += "columns absent from the input: \(absentFields.joined(separator: ", "))\n" }
+        for (m, id) in modelIDs.enumerated() {
+            let counts = statusCounts[m].sorted { ($0.key == "ok" ? 0 : 1, -$0.value, $0.key) < ($1.key == "ok" ? 0 : 1, -$1.value, $1.key) }
+            s += "\(id): " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+        }
+        for (code, n) in flagCounts.sorted(by: { $0.key < $1.key }) { s += "flag \(code): \(n)\n" }
+        s += String(format: "%.3f s, %.0f rows/s\n", seconds, rowsPerSecond)
+        return s
+    }
+}
+
+/// A byte source: a file descriptor read in blocks.
+public protocol ByteSource {
+    /// Reads up to `max` bytes, appending to `buffer`; returns 0 at end of input.
+    mutating func read(into buffer: inout [UInt8], max: Int) throws(BatchError) -> Int
+}
+
+/// A byte sink.
+public protocol ByteSink {
+    mutating func write(_ bytes: [UInt8]) throws(BatchError)
+}
+
+/// Reads a file descriptor.
+public struct FileDescriptorSource: ByteSource {
+    let fd: Int32
+    public init(fd: Int32) { self.fd = fd }
+
+    public mutating func read(into buffer: inout [UInt8], max: Int) throws(BatchError) -> Int {
+        let old = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: max))
+        var got = 0
+        while true {
+            let r = buffer.withUnsafeMutableBytes { p in
+                Foundation.read(fd, p.baseAddress! + old, max)
+            }
+            if r < 0 && errno == EINTR { continue }
+            if r < 0 {
+                buffer.removeLast(max)
+                throw .readFailed(reason: String(cString: strerror(errno)))
+            }
+            got = r
+            break
+        }
+        buffer.removeLast(max - got)
+        return got
+    }
+}
+
+/// Writes to a file descriptor.
+public struct FileDescriptorSink: ByteSink {
+    let fd: Int32
+    public init(fd: Int32) { self.fd = fd }
+
+    public mutating func write(_ bytes: [UInt8]) throws(BatchError) {
+        var off = 0
+        while off < bytes.count {
+            let r = bytes.withUnsafeBytes { p in Foundation.write(fd, p.baseAddress! + off, bytes.count - off) }
+            if r < 0 && errno == EINTR { continue }
+            if r <= 0 { throw .writeFailed(reason: String(cString: strerror(errno))) }
+            off += r
+        }
+    }
+}
+
+/// Collects output in memory (tests).
+public final class MemorySink: ByteSink {
+    public private(set) var bytes: [UInt8] = []
+    public init() {}
+    public func write(_ b: [UInt8]) throws(BatchError) { bytes.append(contentsOf: b) }
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+extension MemorySink {
+    /// A sink value that appends to this collector.
+    public var sink: MemorySinkRef { MemorySinkRef(target: self) }
+}
+
+/// A `ByteSink` value writing into a `MemorySink`.
+public struct MemorySinkRef: ByteSink {
+    let target: MemorySink
+    public mutating func write(_ bytes: [UInt8]) throws(BatchError) { try target.write(bytes) }
+}
+
+/// Reads bytes from memory (tests).
+public struct MemorySource: ByteSource {
+    var data: [UInt8]
+    var offset = 0
+    public init(_ text: String) { data = Array(text.utf8) }
+    public init(bytes: [UInt8]) { data = bytes }
+    public mutating func read(into buffer: inout [UInt8], max: Int) throws(BatchError) -> Int {
+        let n = min(max, data.count - offset)
+        buffer.append(contentsOf: data[offset..<offset + n])
+        offset += n
+        return n
+    }
+}
+
+/// Runs a scoring job.
+public enum ScoreRun {
+    /// Canonical fields a run reads: every model's inputs plus SBP and DBP for the flags.
+    public static func neededFields(_ models: [CompiledModel]) -> Set<Int> {
+        var s = Set<Int>()
+        for m in models { for f in m.requiredFields { if let i = CanonicalSchema.indexByName[f] { s.insert(i) } } }
+        for f in ["sbp", "dbp"] { s.insert(CanonicalSchema.indexByName[f]!) }
+        return s
+    }
+
+    /// Streams `source` to `sink`.
+    public static func run<Source: ByteSource, Sink: ByteSink>(
+        source: inout Source, sink: inout Sink, options: ScoreOptions
+    ) throws(BatchError) -> RunSummary {
+        let start = DispatchTime.now()
+        BLAS.setThreads(1)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(options.chunkBytes * 2)
+
+        // Header: the first record.
+        var eof = false
+        var headerEnd: Int?
+        while headerEnd == nil && !eof {
+            if try source.read(into: &buffer, max: 64 << 10) == 0 { eof = true }
+            headerEnd = buffer.withUnsafeBufferPointer { CSVScanner.lastRecordEnd($0) }.map { _ in
+                buffer.firstIndex(of: CSVScanner.newline)! + 1
+            }
+        }
+        var bomSkip = 0
+        if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { bomSkip = 3 }
+        let headerBytes = Array(buffer[bomSkip..<(headerEnd ?? buffer.count)])
+        guard !headerBytes.isEmpty else { throw .emptyInput }
+        let header = parseHeader(headerBytes)
+        buffer.removeFirst(headerEnd ?? buffer.count)
+
+        let layout = try InputLayout(header: header, needed: neededFields(options.models))
+        let formatter = OutputFormatter(options: options, layout: layout)
+        try sink.write(formatter.headerLine())
+
+        var summary = RunSummary()
+        summary.modelIDs = options.models.map(\.id)
+        summary.statusCounts = Array(repeating: [:], count: options.models.count)
+        summary.bandCounts = Array(repeating: Array(repeating: 0, count: options.flags.riskBands.bands.count), count: options.models.count)
+        summary.bandCodes = options.flags.riskBands.bands.map(\.code)
+        summary.absentFields = layout.absentFields
+        summary.passThroughColumns = layout.passThrough
+        summary.hasIDColumn = layout.hasID
+
+        let coordinator = Coordinator(maxInFlight: options.threads * 2)
+        let evaluators = EvaluatorPool(models: options.models)
+        let queue = DispatchQueue(label: "riskengine.workers", attributes: .concurrent)
+        var nextIndex = 0
+        var writeError: BatchError?
+
+        func drain(waitAll: Bool) {
+            while let done = coordinator.takeNext(waitAll: waitAll) {
+                if writeError == nil {
+                    do { try sink.write(done.bytes) } catch { writeError = error }
+                }
+                summary.merge(done.counts)
+            }
+        }
+
+        func submit(_ chunk: [UInt8]) {
+            let index = nextIndex
+            nextIndex += 1
+            coordinator.reserve()
+            // A chunk's row count is known only once it is parsed, so for inputs without an id
+            // column the row numbers are filled in by the writer, in order (Coordinator).
+            let work = ChunkWork(index: index, bytes: chunk)
+            queue.async {
+                let result = formatter.process(work, evaluators: evaluators)
+                coordinator.complete(index: index, result: result)
+            }
+        }
+
+        // Stream.
+        while true {
+            if !eof && buffer.count < options.chunkBytes {
+                if try source.read(into: &buffer, max: options.chunkBytes) == 0 { eof = true }
+                continue
+            }
+            if buffer.isEmpty { break }
+            var cut: Int
+            if eof {
+                cut = buffer.count
+            } else if let end = buffer.withUnsafeBufferPointer({ CSVScanner.lastRecordEnd($0) }) {
+                cut = end
+            } else {
+                // No record ends in the buffer (a very long record or an unclosed quote): read more.
+                if try source.read(into: &buffer, max: options.chunkBytes) == 0 { eof = true }
+                continue
+            }
+            let chunk = Array(buffer[0..<cut])
+            buffer.removeFirst(cut)
+            submit(chunk)
+            drain(waitAll: false)
+            if eof && buffer.isEmpty { break }
+        }
+        drain(waitAll: true)
+        if let e = writeError { throw e }
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return summary
+    }
+
+    static func parseHeader(_ bytes: [UInt8]) -> [String] {
+        var names: [String] = []
+        var cur: [UInt8] = []
+        var inQuotes = false
+        var i = 0
+        var body = bytes
+        while let last = body.last, last == CSVScanner.newline || last == CSVScanner.carriageReturn { body.removeLast() }
+        while i < body.count {
+            let b = body[i]
+            if inQuotes {
+                if b == CSVScanner.quote {
+                    if i + 1 < body.count && body[i + 1] == CSVScanner.quote { cur.append(b); i += 1 } else { inQuotes = false }
+                } else { cur.append(b) }
+            } else if b == CSVScanner.quote {
+                inQuotes = true
+            } else if b == CSVScanner.comma {
+                names.append(String(decoding: cur, as: UTF8.self)); cur = []
+            } else { cur.append(b) }
+            i += 1
+        }
+        names.append(String(decoding: cur, as: UTF8.self))
+        return names
+    }
+}
+
+struct ChunkWork: Sendable {
+    let index: Int
+    let bytes: [UInt8]
+}
+
+/// What a worker hands back: formatted rows (row numbers not yet assigned for id-less inputs)
+/// and counts.
+struct ChunkResult: Sendable {
+    var bytes: [UInt8]
+    var counts: ChunkCounts
+    /// For inputs without an id column: where each row's id goes, patched in order by the writer.
+    var idPlaceholders: [Int]
+}
+
+struct ChunkCounts: Sendable {
+    var rows = 0
+    var blank = 0
+    var malformed = 0
+    var status: [[String: Int]] = []
+    var bands: [[Int]] = []
+    var flags: [String: Int] = [:]
+}
+
+extension RunSummary {
+    mutating func merge(_ c: ChunkCounts) {
+        rowsRead += c.rows
+        rowsWritten += c.rows
+        blankLines += c.blank
+        malformedRows += c.malformed
+        for (m, d) in c.status.enumerated() { for (k, v) in d { statusCounts[m][k, default: 0] += v } }
+        for (m, b) in c.bands.enumerated() { for (k, v) in b.enumerated() { bandCounts[m][k] += v } }
+        for (k, v) in c.flags { flagCounts[k, default: 0] += v }
+    }
+}
+
+/// Orders completed chunks and bounds how many are in flight.
+final class Coordinator: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var results: [Int: ChunkResult] = [:]
+    private var next = 0
+    private var inFlight = 0
+    private let maxInFlight: Int
+    /// Data rows written so far (for row-number ids).
+    private(set) var rowsAssigned = 0
+
+    init(maxInFlight: Int) { self.maxInFlight = max(1, maxInFlight) }
+
+    /// Waits until another chunk may be started.
+    func reserve() {
+        condition.lock()
+        while inFlight >= maxInFlight && results[next] == nil { condition.wait() }
+        inFlight += 1
+        condition.unlock()
+    }
+
+    func complete(index: Int, result: ChunkResult) {
+        condition.lock()
+        results[index] = result
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next chunk in order if it is done (or, with `waitAll`, once it is done, until all
+    /// started chunks are taken).
+    func takeNext(waitAll: Bool) -> (bytes: [UInt8], counts: ChunkCounts)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while results[next] == nil {
+            if !waitAll || inFlight == 0 { return nil }
+            condition.wait()
+        }
+        var r = results.removeValue(forKey: next)!
+        next += 1
+        inFlight -= 1
+        condition.broadcast()
+        if !r.idPlaceholders.isEmpty {
+            r.bytes = OutputFormatter.fillRowNumbers(r.bytes, placeholders: r.idPlaceholders, firstRow: rowsAssigned + 1)
+        }
+        rowsAssigned += r.counts.rows
+        return (r.bytes, r.counts)
+    }
+}
+
+/// Evaluators for the workers (each holds scratch buffers, so one per thread at a time).
+final class EvaluatorPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [Evaluator] = []
+    private let models: [CompiledModel]
+
+    init(models: [CompiledModel]) { self.models = models }
+
+    func take() -> Evaluator {
+        lock.lock()
+        defer { lock.unlock() }
+        return free.popLast() ?? Evaluator(models: models)
+    }
+
+    func give(_ e: Evaluator) {
+        lock.lock()
+        free.append(e)
+        lock.unlock()
+    }
+}

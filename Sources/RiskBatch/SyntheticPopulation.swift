@@ -1,0 +1,104 @@
+// A seeded synthetic adult population in the canonical schema, with Vietnam-like risk-factor
+// prevalences (../DOMAIN.md, STEPS 2015/2021), for demos, tests and benchmarks. Not real people.
+//
+// Targets (adults 30-85): smoking men ~45 %, women ~1.5 % (STEPS 2015: 50.6 % / 1.5 % at 18-69,
+// falling with age); raised BP (>=140/90 or treated) ~25-30 %; BMI mean ~22.5, >=25 in ~18 %;
+// diabetes ~7 % (about 1 in 14); TC mean ~4.9 mmol/L; race 'other' except a small synthetic share
+// of 'white' (3 %) and 'black' (1 %) rows so every PCE equation is exercised.
+import Foundation
+
+public struct SyntheticPopulation {
+    public static let columns = [
+        "id", "age", "sex", "race", "smoker", "diabetes", "sbp", "dbp", "bp_treated", "total_chol",
+        "hdl", "bmi", "height_cm", "weight_kg", "waist_cm", "egfr", "hba1c", "fasting_glucose", "statin",
+    ]
+
+    private var state: UInt64
+    private var spare: Double?
+
+    public init(seed: UInt64) { state = seed ^ 0x5DEE_CE66_D1CE_4E5B }
+
+    private mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    private mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    private mutating func normal() -> Double {
+        if let s = spare { spare = nil; return s }
+        var u = uniform()
+        while u <= 0 { u = uniform() }
+        let v = uniform()
+        let r = (-2 * Foundation.log(u)).squareRoot()
+        spare = r * sin(2 * .pi * v)
+        return r * cos(2 * .pi * v)
+    }
+
+    private static func logistic(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+
+    private mutating func age() -> Int {
+        // Declining adult pyramid: relative weight per year by decade 30-39 ... 80-85.
+        let weights: [(Int, Int, Double)] = [(30, 39, 2.7), (40, 49, 2.5), (50, 59, 2.2), (60, 69, 1.6), (70, 79, 0.7), (80, 85, 0.5)]
+        let total = weights.reduce(0.0) { $0 + Double($1.1 - $1.0 + 1) * $1.2 }
+        var u = uniform() * total
+        for (lo, hi, w) in weights {
+            let span = Double(hi - lo + 1) * w
+            if u < span { return lo + min(hi - lo, Int(u / w)) }
+            u -= span
+        }
+        return 85
+    }
+
+    /// One CSV line (without newline) for data row `index` (1-based).
+    public mutating func row(_ index: Int) -> String {
+        let age = Double(age())
+        let male = uniform() < 0.49
+        let r = uniform()
+        let race = r < 0.03 ? "white" : (r < 0.04 ? "black" : "other")
+        let a10 = (age - 55) / 10
+        let smokeP = (male ? 0.42 : 0.016) * min(max(1.15 - 0.06 * max(a10, 0), 0.5), 1.2)
+        let smoker = uniform() < smokeP
+        var sbp = 126 + 7.5 * a10 + 4 * (male ? 1 : 0) + 17 * normal()
+        sbp = min(max(sbp, 85), 235).rounded()
+        let dbp = min(max(22 + 0.45 * sbp + 7 * normal(), 45, ), 135).rounded()
+        let diabetes = uniform() < Self.logistic(-2.75 + 0.45 * a10 + 0.02 * (sbp - 128))
+        let treated = uniform() < Self.logistic(-2.1 + 0.04 * (sbp - 128) + 0.35 * a10 + 0.5 * (diabetes ? 1 : 0))
+        let tc = (min(max(4.87 + 0.12 * a10 + 0.15 * (male ? 0 : 1) + 0.95 * normal(), 2.2), 11) * 100).rounded() / 100
+        let hdl = (min(max((male ? 1.12 : 1.32) - 0.1 * (smoker ? 1 : 0) + 0.28 * normal(), 0.45), 3.0) * 100).rounded() / 100
+        let height = ((male ? 164.0 : 153.0) - 0.08 * (age - 50) + 6 * normal()).rounded()
+        let bmi = min(max(22.5 + (diabetes ? 1.2 : 0) + 3 * normal(), 14), 45)
+        let weight = (bmi * height * height / 10000 * 10).rounded() / 10
+        let bmiOut = (weight / (height * height / 10000) * 10).rounded() / 10
+        let waist = (min(max(40 + 2.0 * bmiOut + (male ? 4 : 0) + 5 * normal(), 55), 150)).rounded()
+        let egfr = min(max(112 - 1.0 * (age - 30) + 13 * normal(), 8), 150).rounded()
+        let hba1c = (min(max(diabetes ? 7.6 + 1.4 * normal() : 5.4 + 0.4 * normal(), 4), 14) * 10).rounded() / 10
+        let fpg = (min(max(diabetes ? 8.5 + 2.5 * normal() : 5.0 + 0.55 * normal(), 3), 25) * 10).rounded() / 10
+        let statin = uniform() < Self.logistic(-3.6 + 0.9 * (tc - 4.9) + 1.2 * (diabetes ? 1 : 0) + 0.3 * a10)
+        func f(_ x: Double, _ d: Int) -> String { String(format: "%.\(d)f", x) }
+        let b: (Bool) -> String = { $0 ? "1" : "0" }
+        return [
+            String(format: "SYN%09d", index), String(Int(age)), male ? "male" : "female", race, b(smoker), b(diabetes),
+            String(Int(sbp)), String(Int(dbp)), b(treated), f(tc, 2), f(hdl, 2), f(bmiOut, 1), String(Int(height)),
+            f(weight, 1), String(Int(waist)), String(Int(egfr)), f(hba1c, 1), f(fpg, 1), b(statin),
+        ].joined(separator: ",")
+    }
+
+    /// Writes `rows` rows with a header to `sink`, streaming in blocks.
+    public static func write<Sink: ByteSink>(rows: Int, seed: UInt64, to sink: inout Sink) throws(BatchError) {
+        var gen = SyntheticPopulation(seed: seed)
+        var block = columns.joined(separator: ",") + "\n"
+        for i in 1...max(rows, 1) where rows > 0 {
+            block += gen.row(i)
+            block += "\n"
+            if block.utf8.count > 1 << 20 {
+                try sink.write(Array(block.utf8))
+                block = ""
+            }
+        }
+        try sink.write(Array(block.utf8))
+    }
+}

@@ -1,0 +1,143 @@
+// Reading one cell's bytes as a value of a canonical field.
+//
+// Accuracy contract: a decimal number is converted to the nearest double (correctly rounded),
+// exactly as strtod does: the fast path handles up to 15 significant digits as an exact integer
+// divided by an exact power of ten (one rounding); anything longer goes through the standard
+// library's correctly rounded parser.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads cells; stateless and thread-safe.
+public enum CellReader {
+    /// A cell's value and state.
+    public struct Cell: Sendable, Equatable {
+        public var value: Double
+        public var state: CellState
+        @inlinable public init(value: Double, state: CellState) {
+            self.value = value
+            self.state = state
+        }
+        public static let missing = Cell(value: .nan, state: .missing)
+        public static let invalid = Cell(value: .nan, state: .invalid)
+    }
+
+    @usableFromInline static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    /// Reads `bytes` (one unquoted cell, UTF-8) as a value of `kind`. Surrounding spaces and tabs
+    /// are ignored; an empty cell is missing.
+    @inlinable
+    public static func read(_ bytes: UnsafeBufferPointer<UInt8>, as kind: FieldKind) -> Cell {
+        var lo = 0
+        var hi = bytes.count
+        while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0x09 { lo += 1 }
+        while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
+        if lo == hi { return .missing }
+        let s = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+        switch kind {
+        case .numeric:
+            guard let v = parseDecimal(s) else { return .invalid }
+            return Cell(value: v, state: .present)
+        case .binary:
+            guard let v = parseDecimal(s), v == 0 || v == 1 else { return .invalid }
+            return Cell(value: v, state: .present)
+        case .code(let range):
+            guard let v = parseDecimal(s), v == v.rounded(), v >= Double(range.lowerBound),
+                v <= Double(range.upperBound)
+            else { return .invalid }
+            return Cell(value: v, state: .present)
+        case .category(let vocabulary):
+            guard let i = matchCategory(s, vocabulary) else { return .invalid }
+            return Cell(value: Double(i), state: .present)
+        }
+    }
+
+    /// Matches a category word: ASCII case folded on the fast path; other text is lower-cased
+    /// with Unicode rules and compared with canonical equivalence (so NFC and NFD agree).
+    public static func matchCategory(_ s: UnsafeBufferPointer<UInt8>, _ vocabulary: Vocabulary) -> Int? {
+        var ascii = true
+        for b in s where b >= 0x80 { ascii = false; break }
+        if ascii {
+            candidates: for (alias, index) in vocabulary.asciiAliases where alias.count == s.count {
+                for i in 0..<s.count {
+                    let b = s[i]
+                    let folded = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+                    if folded != alias[i] { continue candidates }
+                }
+                return index
+            }
+            return nil
+        }
+        let key = String(decoding: s, as: UTF8.self).lowercased()
+        if let i = vocabulary.aliases[key] { return i }
+        for (alias, i) in vocabulary.aliases where alias == key { return i }
+        return nil
+    }
+
+    /// Parses a plain decimal: `[+-]digits[.digits][(e|E)[+-]digits]`, at least one digit, no
+    /// other characters. Returns nil for anything else and for results that are not finite
+    /// (`1e309`), so NaN and infinity never enter the engine.
+    @inlinable
+    public static func parseDecimal(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+        let n = s.count
+        if n == 0 { return nil }
+        // Fast path: digits with at most one dot, at most 15 digits in all.
+        if n <= 16 {
+            var mantissa: UInt64 = 0
+            var digits = 0
+            var dot = -1
+            var ok = true
+            for i in 0..<n {
+                let b = s[i]
+                let d = b &- 0x30
+                if d < 10 {
+                    mantissa = mantissa &* 10 &+ UInt64(d)
+                    digits += 1
+                } else if b == 0x2E && dot < 0 {
+                    dot = i
+                } else {
+                    ok = false
+                    break
+                }
+            }
+            if ok && digits > 0 && digits <= 15 {
+                let frac = dot < 0 ? 0 : n - 1 - dot
+                let m = Double(mantissa)
+                return frac == 0 ? m : m / powersOfTen[frac]
+            }
+        }
+        return parseDecimalSlow(s)
+    }
+
+    @usableFromInline
+    static func parseDecimalSlow(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+        // Validate the shape strictly, then let strtod (correctly rounded) convert.
+        var i = 0
+        let n = s.count
+        if s[i] == 0x2B || s[i] == 0x2D { i += 1 }
+        var digits = 0
+        while i < n, s[i] &- 0x30 < 10 { i += 1; digits += 1 }
+        if i < n, s[i] == 0x2E {
+            i += 1
+            while i < n, s[i] &- 0x30 < 10 { i += 1; digits += 1 }
+        }
+        if digits == 0 { return nil }
+        if i < n, s[i] == 0x65 || s[i] == 0x45 {
+            i += 1
+            if i < n, s[i] == 0x2B || s[i] == 0x2D { i += 1 }
+            var expDigits = 0
+            while i < n, s[i] &- 0x30 < 10 { i += 1; expDigits += 1 }
+            if expDigits == 0 { return nil }
+        }
+        if i != n { return nil }
+        var buffer = [CChar](repeating: 0, count: n + 1)
+        for k in 0..<n { buffer[k] = CChar(bitPattern: s[k]) }
+        let v = strtod(buffer, nil)
+        return v.isFinite ? v : nil
+    }
+}

@@ -1,0 +1,154 @@
+// RiskCore: the canonical input record of ../SCHEMA.md as code — field names, kinds, canonical
+// units, plausibility limits and category vocabularies — plus the per-row status values. It knows
+// nothing of CSV or of any model.
+
+/// How a canonical field's text is read.
+public enum FieldKind: Sendable, Equatable {
+    /// A decimal number in the field's canonical unit.
+    case numeric
+    /// 0 or 1 (`0`, `1`, `0.0`, `1.0`).
+    case binary
+    /// A whole-number code in a closed range (e.g. QRISK3 ethnicity 1–9).
+    case code(ClosedRange<Int>)
+    /// One of a closed list of words; stored as the index of the canonical value.
+    case category(Vocabulary)
+}
+
+/// A closed list of canonical category values with accepted spellings. Matching ignores ASCII
+/// case and surrounding spaces; Unicode spellings (e.g. `nữ`) match in either normal form.
+public struct Vocabulary: Sendable, Equatable {
+    /// Canonical values; a row's code is the index into this list.
+    public let values: [String]
+    /// Accepted spelling (lower case) → index into `values`.
+    public let aliases: [String: Int]
+    /// The ASCII spellings as bytes (lower case), for matching without allocating.
+    public let asciiAliases: [(bytes: [UInt8], index: Int)]
+
+    public static func == (a: Vocabulary, b: Vocabulary) -> Bool { a.values == b.values && a.aliases == b.aliases }
+
+    public init(_ values: [String], aliases extra: [String: String] = [:]) {
+        self.values = values
+        var a: [String: Int] = [:]
+        for (i, v) in values.enumerated() { a[v] = i }
+        for (spelling, canonical) in extra {
+            guard let i = values.firstIndex(of: canonical) else {
+                preconditionFailure("alias \(spelling) names unknown value \(canonical)")
+            }
+            a[spelling] = i
+        }
+        self.aliases = a
+        self.asciiAliases = a.filter { $0.key.utf8.allSatisfy { $0 < 0x80 } }
+            .sorted { $0.key < $1.key }
+            .map { (Array($0.key.utf8), $0.value) }
+    }
+
+    /// The index of a canonical value.
+    public func index(of value: String) -> Int? { values.firstIndex(of: value) }
+}
+
+/// One canonical input field.
+public struct FieldSpec: Sendable, Equatable {
+    public let name: String
+    public let kind: FieldKind
+    /// Canonical unit (empty for categories and flags).
+    public let unit: String
+    /// Values outside these limits are implausible for any model: status `out_of_range:<field>`.
+    public let plausible: ClosedRange<Double>?
+    public let meaning: String
+}
+
+/// The canonical schema (../SCHEMA.md): every field a model may name.
+public enum CanonicalSchema {
+    public static let sex = Vocabulary(
+        ["female", "male"],
+        aliases: ["f": "female", "m": "male", "nữ": "female", "nu": "female", "nam": "male"])
+    public static let race = Vocabulary(["white", "black", "other"])
+    public static let diabetesType = Vocabulary(["none", "type1", "type2"])
+    public static let score2Region = Vocabulary(["low", "moderate", "high", "very_high"])
+    public static let kfreCalibration = Vocabulary(["north_american", "non_north_american"])
+    /// The 21 Global Burden of Disease regions used by the WHO 2019 charts.
+    public static let whoRegion = Vocabulary([
+        "andean_latin_america", "australasia", "caribbean", "central_asia", "central_europe",
+        "central_latin_america", "central_sub_saharan_africa", "east_asia", "eastern_europe",
+        "eastern_sub_saharan_africa", "high_income_asia_pacific", "high_income_north_america",
+        "north_africa_middle_east", "oceania", "south_asia", "southeast_asia",
+        "southern_latin_america", "southern_sub_saharan_africa", "tropical_latin_america",
+        "western_europe", "western_sub_saharan_africa",
+    ])
+
+    private static func num(_ n: String, _ unit: String, _ lo: Double, _ hi: Double, _ m: String) -> FieldSpec {
+        FieldSpec(name: n, kind: .numeric, unit: unit, plausible: lo...hi, meaning: m)
+    }
+    private static func flag(_ n: String, _ m: String) -> FieldSpec {
+        FieldSpec(name: n, kind: .binary, unit: "", plausible: nil, meaning: m)
+    }
+    private static func cat(_ n: String, _ v: Vocabulary, _ m: String) -> FieldSpec {
+        FieldSpec(name: n, kind: .category(v), unit: "", plausible: nil, meaning: m)
+    }
+
+    /// All fields, in the order of ../SCHEMA.md. Plausibility limits are deliberately wide: they
+    /// catch wrong units and typing errors (cholesterol in mg/dL, SBP 1320), not unusual people.
+    public static let fields: [FieldSpec] = [
+        num("age", "years", 0, 120, "age at assessment"),
+        cat("sex", sex, "sex"),
+        cat("race", race, "race group (PCE only)"),
+        flag("smoker", "current smoker (cigarettes or water-pipe tobacco)"),
+        flag("diabetes", "diabetes, any type"),
+        cat("diabetes_type", diabetesType, "diabetes type (QRISK3)"),
+        num("sbp", "mmHg", 50, 300, "systolic blood pressure"),
+        num("dbp", "mmHg", 20, 200, "diastolic blood pressure"),
+        flag("bp_treated", "on antihypertensive drugs"),
+        flag("statin", "on lipid-lowering drugs"),
+        num("total_chol", "mmol/L", 0.5, 25, "total cholesterol"),
+        num("hdl", "mmol/L", 0.1, 6, "HDL cholesterol"),
+        num("bmi", "kg/m2", 8, 100, "body-mass index"),
+        num("height_cm", "cm", 50, 250, "height"),
+        num("weight_kg", "kg", 10, 400, "weight"),
+        num("waist_cm", "cm", 30, 250, "waist circumference"),
+        num("egfr", "mL/min/1.73m2", 1, 250, "estimated GFR"),
+        num("creatinine", "umol/L", 5, 3000, "serum creatinine"),
+        num("uacr", "mg/g", 0, 100_000, "urine albumin-to-creatinine ratio"),
+        num("hba1c", "%", 2, 25, "HbA1c (NGSP)"),
+        num("fasting_glucose", "mmol/L", 1, 60, "fasting plasma glucose"),
+        num("albumin", "g/L", 5, 80, "serum albumin"),
+        num("calcium", "mmol/L", 0.5, 5, "serum calcium"),
+        num("phosphate", "mmol/L", 0.1, 6, "serum phosphate"),
+        num("bicarbonate", "mmol/L", 2, 60, "serum bicarbonate"),
+        FieldSpec(name: "sdi", kind: .code(1...10), unit: "decile", plausible: 1...10, meaning: "social deprivation index decile"),
+        cat("who_region", whoRegion, "GBD region for WHO 2019"),
+        cat("score2_region", score2Region, "ESC risk region"),
+        cat("kfre_calibration", kfreCalibration, "KFRE calibration"),
+        FieldSpec(name: "ethnicity", kind: .code(1...9), unit: "", plausible: 1...9, meaning: "QRISK3 ethnicity code"),
+        num("townsend", "score", -15, 25, "Townsend deprivation score"),
+        num("sbp_sd", "mmHg", 0, 100, "standard deviation of repeated SBP"),
+        FieldSpec(name: "smoking_category", kind: .code(0...4), unit: "", plausible: 0...4, meaning: "QRISK3 smoking category"),
+        flag("family_history_chd", "CHD in a first-degree relative under 60"),
+        flag("atrial_fibrillation", "atrial fibrillation"),
+        flag("rheumatoid_arthritis", "rheumatoid arthritis"),
+        flag("ckd_stage_3_5", "chronic kidney disease stage 3-5"),
+        flag("migraine", "migraine"),
+        flag("sle", "systemic lupus erythematosus"),
+        flag("severe_mental_illness", "severe mental illness"),
+        flag("atypical_antipsychotic", "on atypical antipsychotics"),
+        flag("corticosteroids", "on regular steroid tablets"),
+        flag("erectile_dysfunction", "erectile dysfunction"),
+        flag("physically_active", "at least 30 min physical activity daily (FINDRISC)"),
+        flag("daily_fruit_veg", "vegetables or fruit every day (FINDRISC)"),
+        flag("high_glucose_history", "history of high blood glucose (FINDRISC)"),
+        FieldSpec(name: "family_history_diabetes", kind: .code(0...2), unit: "", plausible: 0...2, meaning: "0 none, 1 second-degree, 2 first-degree"),
+    ]
+
+    /// Fields by name.
+    public static let byName: [String: FieldSpec] = {
+        var d: [String: FieldSpec] = [:]
+        for f in fields { d[f.name] = f }
+        return d
+    }()
+
+    /// The index of a field in `fields`.
+    public static let indexByName: [String: Int] = {
+        var d: [String: Int] = [:]
+        for (i, f) in fields.enumerated() { d[f.name] = i }
+        return d
+    }()
+}

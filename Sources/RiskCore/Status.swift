@@ -1,0 +1,66 @@
+/// The state of one field in one row after parsing.
+public enum CellState: UInt8, Sendable {
+    /// A value was read (it may still be implausible or out of a model's range).
+    case present = 0
+    /// Empty cell, or the column is absent and no run-wide parameter gives it.
+    case missing = 1
+    /// Text that is not a value of the field's kind (`12O`, `N/A`, `yes` for a 0/1 field, `1e309`).
+    case invalid = 2
+}
+
+/// The kind of a model's status for one row, in order of precedence (the first that applies wins).
+public enum StatusKind: UInt8, Sendable, Comparable {
+    case ok = 0
+    case invalidRow = 1
+    case invalid = 2
+    case missing = 3
+    case outOfRange = 4
+    case notApplicable = 5
+
+    public static func < (a: StatusKind, b: StatusKind) -> Bool { a.rawValue < b.rawValue }
+
+    /// The text before the colon in the output status.
+    public var label: String {
+        switch self {
+        case .ok: "ok"
+        case .invalidRow: "invalid"
+        case .invalid: "invalid"
+        case .missing: "missing"
+        case .outOfRange: "out_of_range"
+        case .notApplicable: "not_applicable"
+        }
+    }
+}
+
+/// A model's status for one row, packed: the kind, and either a bit set of the model's inputs
+/// concerned (by input index) or, for `notApplicable`, the index of the reason. Rendering to text
+/// needs the model's input names and reasons, so it happens once per distinct status.
+public struct RowStatus: Hashable, Sendable {
+    public var kind: StatusKind
+    public var detail: UInt64
+
+    public init(kind: StatusKind, detail: UInt64 = 0) {
+        self.kind = kind
+        self.detail = detail
+    }
+
+    public static let ok = RowStatus(kind: .ok)
+    public static let invalidRow = RowStatus(kind: .invalidRow)
+
+    /// Renders the status as in ../SCHEMA.md (`ok`, `missing:sbp+hdl`, `invalid:row`, ...).
+    public func render(inputNames: [String], reasons: [String]) -> String {
+        switch kind {
+        case .ok: return "ok"
+        case .invalidRow: return "invalid:row"
+        case .notApplicable:
+            let i = Int(detail)
+            return "not_applicable:" + (i < reasons.count ? reasons[i] : "unknown")
+        case .invalid, .missing, .outOfRange:
+            var names: [String] = []
+            for (i, n) in inputNames.enumerated() where i < 64 && detail & (1 << UInt64(i)) != 0 {
+                names.append(n)
+            }
+            return kind.label + ":" + names.joined(separator: "+")
+        }
+    }
+}

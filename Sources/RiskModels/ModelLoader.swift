@@ -1,0 +1,353 @@
+import Foundation
+import RiskCore
+import RiskModelCatalog
+
+/// Loads model files, validates them and compiles them for the evaluator.
+public enum ModelLoader {
+    /// The format string every model file must carry.
+    public static let format = "riskengine.model/1"
+
+    /// Decodes and compiles one model file's text; `file` names it in errors.
+    public static func compile(json: String, file: String) throws(ModelFileError) -> CompiledModel {
+        let definition: ModelDefinition
+        do {
+            definition = try JSONDecoder().decode(ModelDefinition.self, from: Data(json.utf8))
+        } catch let error as DecodingError {
+            throw describe(error, file: file)
+        } catch {
+            throw .malformed(file: file, key: "", problem: "\(error)")
+        }
+        return try compile(definition, file: file)
+    }
+
+    private static func describe(_ error: DecodingError, file: String) -> ModelFileError {
+        func path(_ p: [any CodingKey]) -> String {
+            p.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case .keyNotFound(let key, let ctx):
+            let p = path(ctx.codingPath + [key])
+            return .malformed(file: file, key: p, problem: "required key is missing")
+        case .typeMismatch(let type, let ctx):
+            return .malformed(file: file, key: path(ctx.codingPath), problem: "expected \(type)")
+        case .valueNotFound(let type, let ctx):
+            return .malformed(file: file, key: path(ctx.codingPath), problem: "expected \(type), found null")
+        case .dataCorrupted(let ctx):
+            let detail = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return .malformed(
+                file: file, key: path(ctx.codingPath),
+                problem: detail ?? ctx.debugDescription)
+        @unknown default:
+            return .malformed(file: file, key: "", problem: "\(error)")
+        }
+    }
+
+    /// Validates a definition and compiles it.
+    public static func compile(_ d: ModelDefinition, file: String) throws(ModelFileError) -> CompiledModel {
+        func bad(_ key: String, _ problem: String) -> ModelFileError {
+            .invalid(file: file, key: key, problem: problem)
+        }
+        guard d.format == format else { throw bad("format", "expected \"\(format)\", found \"\(d.format)\"") }
+        guard d.id.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) != nil else {
+            throw bad("id", "must be snake_case ASCII, found \"\(d.id)\"")
+        }
+        guard !d.citation.doi.isEmpty, !d.citation.table.isEmpty, !d.citation.reference.isEmpty else {
+            throw bad("citation", "reference, doi and table must all be given")
+        }
+        guard !d.outcomes.isEmpty else { throw bad("outcomes", "at least one outcome is needed") }
+        guard Set(d.outcomes.map(\.id)).count == d.outcomes.count else { throw bad("outcomes", "outcome ids repeat") }
+        for (i, o) in d.outcomes.enumerated() where o.horizonYears <= 0 {
+            throw bad("outcomes[\(i)].horizon_years", "must be positive")
+        }
+
+        // Inputs.
+        var reasons: [String] = []
+        func reason(_ r: String) -> Int {
+            if let i = reasons.firstIndex(of: r) { return i }
+            reasons.append(r)
+            return reasons.count - 1
+        }
+        var inputRules: [CompiledModel.InputRule] = []
+        guard d.inputs.count <= 64 else { throw bad("inputs", "at most 64 inputs") }
+        for (i, input) in d.inputs.enumerated() {
+            let key = "inputs[\(i)]"
+            guard let fi = CanonicalSchema.indexByName[input.field] else {
+                throw bad(key + ".field", "unknown canonical field \"\(input.field)\"")
+            }
+            if inputRules.contains(where: { $0.field == fi }) { throw bad(key + ".field", "\(input.field) listed twice") }
+            let spec = CanonicalSchema.fields[fi]
+            if let lo = input.min, let hi = input.max, lo > hi { throw bad(key, "min \(lo) is above max \(hi)") }
+            var allowed: UInt64?
+            if let values = input.values {
+                guard case .category(let vocab) = spec.kind else {
+                    throw bad(key + ".values", "\(input.field) is not a category field")
+                }
+                var mask: UInt64 = 0
+                for v in values {
+                    guard let c = vocab.index(of: v) else {
+                        throw bad(key + ".values", "\"\(v)\" is not a value of \(input.field) (\(vocab.values.joined(separator: ", ")))")
+                    }
+                    mask |= 1 << UInt64(c)
+                }
+                allowed = mask
+            }
+            let outside = input.outside ?? .outOfRange
+            var below: Int?
+            var above: Int?
+            if outside == .notApplicable {
+                if let lo = input.min { below = reason("\(input.field)_below_\(formatBound(lo))") }
+                if let hi = input.max { above = reason("\(input.field)_above_\(formatBound(hi))") }
+            }
+            inputRules.append(
+                .init(
+                    name: input.field, field: fi, spec: spec, min: input.min, max: input.max,
+                    outside: outside, allowedCodes: allowed, belowReason: below, aboveReason: above))
+        }
+        let inputFields = Set(inputRules.map(\.field))
+
+        func codeValue(_ v: ScalarValue, field: Int, key: String) throws(ModelFileError) -> Double {
+            let spec = CanonicalSchema.fields[field]
+            switch (spec.kind, v) {
+            case (.category(let vocab), .text(let s)):
+                guard let c = vocab.index(of: s) else { throw bad(key, "\"\(s)\" is not a value of \(spec.name)") }
+                return Double(c)
+            case (.category, .number):
+                throw bad(key, "\(spec.name) is a category: give its value as a string")
+            case (_, .number(let x)):
+                return x
+            case (_, .text(let s)):
+                throw bad(key, "\(spec.name) is numeric: \"\(s)\" is not a number")
+            }
+        }
+
+        // Exclusions.
+        var exclusionRules: [CompiledModel.ExclusionRule] = []
+        for (i, e) in (d.exclusions ?? []).enumerated() {
+            let key = "exclusions[\(i)]"
+            guard let fi = CanonicalSchema.indexByName[e.field], inputFields.contains(fi) else {
+                throw bad(key + ".field", "\"\(e.field)\" must be one of the model's inputs")
+            }
+            let v = try codeValue(e.equals, field: fi, key: key + ".equals")
+            exclusionRules.append(.init(field: fi, value: v, reason: reason(e.reason)))
+        }
+
+        // Features, in order; each may use inputs and earlier features.
+        var featureIndex: [String: Int] = [:]
+        var steps: [CompiledModel.FeatureStep] = []
+        for (i, f) in d.features.enumerated() {
+            let key = "features[\(i)]"
+            guard featureIndex[f.name] == nil else { throw bad(key + ".name", "feature \(f.name) defined twice") }
+            func inputField() throws(ModelFileError) -> Int {
+                guard let name = f.input else { throw bad(key + ".input", "a \(f.kind.rawValue) feature needs an input") }
+                guard let fi = CanonicalSchema.indexByName[name], inputFields.contains(fi) else {
+                    throw bad(key + ".input", "\"\(name)\" must be one of the model's inputs")
+                }
+                return fi
+            }
+            let op: CompiledModel.FeatureStep.Op
+            let cacheKey: String
+            switch f.kind {
+            case .linear:
+                let fi = try inputField()
+                let scale = f.scale ?? 1
+                guard scale != 0 else { throw bad(key + ".scale", "must not be 0") }
+                op = .linear(field: fi, center: f.center ?? 0, scale: scale)
+                cacheKey = "lin(\(fi),\(f.center ?? 0),\(scale))"
+            case .log:
+                let fi = try inputField()
+                let spec = CanonicalSchema.fields[fi]
+                guard spec.kind == .numeric else { throw bad(key + ".input", "log needs a numeric input") }
+                let lowest = d.inputs.first { $0.field == spec.name }?.min ?? spec.plausible?.lowerBound ?? 0
+                guard lowest > 0 || (spec.plausible?.lowerBound ?? 0) > 0 else {
+                    throw bad(key + ".input", "log of \(spec.name) needs a positive lower bound (set inputs[].min)")
+                }
+                let m = f.multiplier ?? 1
+                guard m > 0 else { throw bad(key + ".multiplier", "must be positive") }
+                op = .log(field: fi, multiplier: m, center: f.center ?? 0)
+                cacheKey = "log(\(fi),\(m),\(f.center ?? 0))"
+            case .hinge:
+                let fi = try inputField()
+                guard let knot = f.knot else { throw bad(key + ".knot", "a hinge needs a knot") }
+                let side = f.side ?? "above"
+                guard side == "above" || side == "below" else { throw bad(key + ".side", "must be \"above\" or \"below\"") }
+                op = .hinge(field: fi, knot: knot, above: side == "above")
+                cacheKey = "hinge(\(fi),\(knot),\(side))"
+            case .indicator:
+                let fi = try inputField()
+                guard let eq = f.equals else { throw bad(key + ".equals", "an indicator needs a value") }
+                let v = try codeValue(eq, field: fi, key: key + ".equals")
+                op = .indicator(field: fi, value: v)
+                cacheKey = "ind(\(fi),\(v))"
+            case .product:
+                guard let of = f.of, of.count >= 2 else { throw bad(key + ".of", "a product needs at least two features") }
+                var idx: [Int] = []
+                for name in of {
+                    guard let j = featureIndex[name] else {
+                        throw bad(key + ".of", "\"\(name)\" is not a feature defined above this one")
+                    }
+                    idx.append(j)
+                }
+                op = .product(idx)
+                cacheKey = "prod(" + idx.map { steps[$0].key }.joined(separator: "*") + ")"
+            }
+            featureIndex[f.name] = steps.count
+            steps.append(.init(name: f.name, op: op, key: cacheKey))
+        }
+
+        // Strata and equations.
+        guard !d.strata.isEmpty else { throw bad("strata", "at least one stratum is needed") }
+        guard Set(d.strata.map(\.id)).count == d.strata.count else { throw bad("strata", "stratum ids repeat") }
+        let p = steps.count
+        let nS = d.strata.count
+        let nCols = d.outcomes.count * nS
+        var coef = [Double](repeating: 0, count: p * nCols)
+        var lnS0 = [Double](repeating: 0, count: nCols)
+        var means = [Double](repeating: 0, count: nCols)
+        var intercepts = [Double](repeating: 0, count: nCols)
+        var stratumRules: [CompiledModel.StratumRule] = []
+        for (s, stratum) in d.strata.enumerated() {
+            let key = "strata[\(s)]"
+            var conds: [(field: Int, codes: UInt64)] = []
+            for (fieldName, values) in stratum.when.sorted(by: { $0.key < $1.key }) {
+                guard let fi = CanonicalSchema.indexByName[fieldName], inputFields.contains(fi),
+                    case .category(let vocab) = CanonicalSchema.fields[fi].kind
+                else { throw bad(key + ".when." + fieldName, "must be a category input of the model") }
+                var mask: UInt64 = 0
+                for v in values {
+                    guard let c = vocab.index(of: v) else { throw bad(key + ".when." + fieldName, "\"\(v)\" is not a value of \(fieldName)") }
+                    mask |= 1 << UInt64(c)
+                }
+                conds.append((fi, mask))
+            }
+            stratumRules.append(.init(conditions: conds))
+            for (o, outcome) in d.outcomes.enumerated() {
+                let ekey = key + ".equations." + outcome.id
+                guard let eq = stratum.equations[outcome.id] else { throw bad(ekey, "missing equation for outcome \(outcome.id)") }
+                let col = o * nS + s
+                for (name, value) in eq.coefficients {
+                    guard let j = featureIndex[name] else { throw bad(ekey + ".coefficients." + name, "no feature of that name") }
+                    guard value.isFinite else { throw bad(ekey + ".coefficients." + name, "must be finite") }
+                    coef[j + col * p] = value
+                }
+                switch d.link {
+                case .cox:
+                    guard let s0 = eq.baselineSurvival, s0 > 0, s0 < 1 else {
+                        throw bad(ekey + ".baseline_survival", "a Cox equation needs a baseline survival in (0, 1)")
+                    }
+                    lnS0[col] = Foundation.log(s0)
+                    means[col] = eq.meanLinearPredictor ?? 0
+                case .logistic:
+                    guard let b0 = eq.intercept, b0.isFinite else { throw bad(ekey + ".intercept", "a logistic equation needs an intercept") }
+                    intercepts[col] = b0
+                }
+            }
+            for name in stratum.equations.keys where !d.outcomes.contains(where: { $0.id == name }) {
+                throw bad(key + ".equations." + name, "not an outcome of the model")
+            }
+        }
+
+        // Recalibration.
+        var recalField: Int?
+        var recalScales: [[(Double, Double)]?] = []
+        if let r = d.recalibration {
+            guard r.kind == "cloglog" else { throw bad("recalibration.kind", "only \"cloglog\" is known") }
+            guard let fi = CanonicalSchema.indexByName[r.by], inputFields.contains(fi),
+                case .category(let vocab) = CanonicalSchema.fields[fi].kind
+            else { throw bad("recalibration.by", "must be a category input of the model") }
+            recalField = fi
+            recalScales = Array(repeating: nil, count: vocab.values.count)
+            for (value, perStratum) in r.scales {
+                guard let c = vocab.index(of: value) else { throw bad("recalibration.scales." + value, "not a value of \(r.by)") }
+                var row: [(Double, Double)] = []
+                for stratum in d.strata {
+                    guard let pair = perStratum[stratum.id], pair.count == 2, pair.allSatisfy(\.isFinite) else {
+                        throw bad("recalibration.scales.\(value).\(stratum.id)", "needs [scale1, scale2]")
+                    }
+                    row.append((pair[0], pair[1]))
+                }
+                recalScales[c] = row
+            }
+        }
+
+        // Examples must name output columns.
+        let outputs = Set(d.outcomes.map { "\(d.id)_\($0.id)_\($0.horizonYears)y" })
+        for (i, ex) in d.examples.enumerated() {
+            for k in ex.expected.keys where !outputs.contains(k) {
+                throw bad("examples[\(i)].expected.\(k)", "not an output column of the model")
+            }
+            for k in ex.inputs.keys where CanonicalSchema.indexByName[k] == nil {
+                throw bad("examples[\(i)].inputs.\(k)", "unknown canonical field")
+            }
+        }
+
+        _ = reason("no_matching_stratum")
+        _ = reason("no_recalibration_for_" + (d.recalibration?.by ?? "value"))
+        return CompiledModel(
+            definition: d, file: file, inputs: inputRules, exclusions: exclusionRules, reasons: reasons,
+            features: steps, strata: stratumRules, coefficients: coef, baselineLogSurvival: lnS0,
+            meanLinearPredictor: means, intercepts: intercepts, recalibrationField: recalField,
+            recalibrationScales: recalScales)
+    }
+
+    static func formatBound(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
+    }
+}
+
+/// The models available to a run: the embedded library plus any files given at run time.
+public struct ModelLibrary: Sendable {
+    public let models: [CompiledModel]
+
+    public init(models: [CompiledModel]) throws(ModelFileError) {
+        var seen: [String: String] = [:]
+        for m in models {
+            if let other = seen[m.id] { throw .duplicateID(id: m.id, files: [other, m.file]) }
+            seen[m.id] = m.file
+        }
+        self.models = models.sorted { $0.id < $1.id }
+    }
+
+    /// The library embedded in the binary (Models/*.json), validated.
+    public static func embedded() throws(ModelFileError) -> ModelLibrary {
+        var compiled: [CompiledModel] = []
+        for file in ModelCatalog.files where !file.path.hasPrefix("rules/") {
+            compiled.append(try ModelLoader.compile(json: file.text, file: "Models/" + file.path))
+        }
+        return try ModelLibrary(models: compiled)
+    }
+
+    /// The embedded library plus the model files in a folder (a file with an embedded model's id
+    /// replaces it, so a recalibrated model can be tried without rebuilding).
+    public static func embedded(plus directory: URL) throws(ModelFileError) -> ModelLibrary {
+        let base = try embedded()
+        var byID: [String: CompiledModel] = [:]
+        for m in base.models { byID[m.id] = m }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
+        } catch {
+            throw .malformed(file: directory.path, key: "", problem: "cannot list the folder")
+        }
+        var extra: [String: String] = [:]
+        for name in names {
+            let url = directory.appendingPathComponent(name)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw .malformed(file: url.path, key: "", problem: "cannot read the file as UTF-8")
+            }
+            let m = try ModelLoader.compile(json: text, file: url.path)
+            if let other = extra[m.id] { throw .duplicateID(id: m.id, files: [other, url.path]) }
+            extra[m.id] = url.path
+            byID[m.id] = m
+        }
+        return try ModelLibrary(models: Array(byID.values))
+    }
+
+    /// A model by id.
+    public func model(_ id: String) throws(ModelFileError) -> CompiledModel {
+        guard let m = models.first(where: { $0.id == id }) else {
+            throw .unknownModel(id: id, known: models.map(\.id))
+        }
+        return m
+    }
+}

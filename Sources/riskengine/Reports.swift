@@ -1,0 +1,108 @@
+import Foundation
+import RiskBatch
+import RiskModels
+
+/// Readable rendering of a model definition (`riskengine models show`).
+enum ModelDescription {
+    static func render(_ m: CompiledModel) -> String {
+        let d = m.definition
+        var s = "\(d.id) — \(d.title) (version \(d.version))\n"
+        s += "Source: \(d.citation.reference)\n  doi:\(d.citation.doi); \(d.citation.table)\n"
+        for c in d.citation.confirmedBy ?? [] { s += "  confirmed by: \(c)\n" }
+        s += "Outputs: " + zip(d.outcomes, m.outputColumns).map { "\($1) (\($0.description), \($0.horizonYears) y, %)" }.joined(separator: "; ") + "\n"
+        s += "Link: \(d.link.rawValue)" + (d.link == .cox ? " — risk = 1 − S0^exp(lp − mean)" : " — risk = 1/(1+exp(−(b0 + lp)))") + "\n"
+        s += "Inputs:\n"
+        for i in d.inputs {
+            var line = "  \(i.field)"
+            if let lo = i.min, let hi = i.max { line += "  \(fmt(lo))–\(fmt(hi))" }
+            if let v = i.values { line += "  {\(v.joined(separator: ", "))}" }
+            if let o = i.outside, o == .notApplicable { line += "  (outside: not_applicable)" }
+            if let n = i.note { line += "  — \(n)" }
+            s += line + "\n"
+        }
+        for e in d.exclusions ?? [] { s += "Excluded: \(e.field) = \(e.equals) → not_applicable:\(e.reason)\n" }
+        s += "Features:\n"
+        for f in d.features {
+            var desc: String
+            switch f.kind {
+            case .linear:
+                desc = f.input! 
+                if let c = f.center, c != 0 { desc = "(\(desc) − \(fmt(c)))" }
+                if let k = f.scale, k != 1 { desc += " / \(fmt(k))" }
+            case .log:
+                desc = "ln(\(f.input!)" + (f.multiplier.map { $0 == 1 ? "" : " × \(fmt($0))" } ?? "") + ")"
+                if let c = f.center, c != 0 { desc += " − \(fmt(c))" }
+            case .hinge:
+                desc = (f.side ?? "above") == "above" ? "max(\(f.input!) − \(fmt(f.knot ?? 0)), 0)" : "max(\(fmt(f.knot ?? 0)) − \(f.input!), 0)"
+            case .indicator:
+                desc = "[\(f.input!) = \(f.equals.map { "\($0)" } ?? "?")]"
+            case .product:
+                desc = (f.of ?? []).joined(separator: " × ")
+            }
+            s += "  \(f.name) = \(desc)\n"
+        }
+        for st in d.strata {
+            let when = st.when.sorted { $0.key < $1.key }.map { "\($0.key) ∈ {\($0.value.joined(separator: ", "))}" }.joined(separator: ", ")
+            s += "Stratum \(st.id)" + (when.isEmpty ? "" : " (\(when))") + ":\n"
+            for o in d.outcomes {
+                guard let eq = st.equations[o.id] else { continue }
+                s += "  \(o.id):"
+                if let b = eq.baselineSurvival { s += " S0=\(fmt(b))" }
+                if let mlp = eq.meanLinearPredictor { s += " mean=\(fmt(mlp))" }
+                if let i = eq.intercept { s += " intercept=\(fmt(i))" }
+                s += "\n"
+                for f in d.features where eq.coefficients[f.name] != nil {
+                    s += "    \(f.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(fmt(eq.coefficients[f.name]!))\n"
+                }
+            }
+        }
+        if let r = d.recalibration {
+            s += "Recalibration (\(r.kind), by \(r.by)): 1 − exp(−exp(scale1 + scale2 · ln(−ln(1 − p)))) — \(r.source)\n"
+            for (value, per) in r.scales.sorted(by: { $0.key < $1.key }) {
+                s += "  \(value): " + per.sorted { $0.key < $1.key }.map { "\($0.key) [\($0.value.map(fmt).joined(separator: ", "))]" }.joined(separator: "; ") + "\n"
+            }
+        }
+        for n in d.notes ?? [] { s += "Note: \(n)\n" }
+        s += "Worked examples: \(d.examples.count)\n"
+        for e in d.examples {
+            s += "  " + e.expected.map { "\($0.key) = \(fmt($0.value))" }.joined(separator: ", ") + " — \(e.source)\n"
+        }
+        return s
+    }
+
+    static func fmt(_ x: Double) -> String {
+        if x == x.rounded() && abs(x) < 1e12 { return String(Int64(x)) }
+        return String(x)
+    }
+}
+
+/// The demo's human summary.
+enum DemoReport {
+    static func render(_ s: RunSummary, models: [CompiledModel], input: String, output: String) -> String {
+        var out = "RiskEngine demo: \(s.rowsRead) synthetic people (Vietnam-like risk factors) scored with \(models.count) models\n"
+        out += "  input  \(input)\n  output \(output)\n"
+        out += String(format: "  %.2f s, %.0f rows/s\n\n", s.seconds, s.rowsPerSecond)
+        let codes = s.bandCodes
+        let header = "model".padding(toLength: 22, withPad: " ", startingAt: 0) + "scored".leftPad(9) + codes.map { $0.leftPad(12) }.joined()
+        out += "People per WHO-style 10-year risk band:\n" + header + "\n"
+        for (m, id) in s.modelIDs.enumerated() {
+            let scored = s.statusCounts[m]["ok"] ?? 0
+            var line = id.padding(toLength: 22, withPad: " ", startingAt: 0) + String(scored).leftPad(9)
+            for c in s.bandCounts[m] { line += String(c).leftPad(12) }
+            out += line + "\n"
+        }
+        out += "\nNot scored, by reason (top 3 per model):\n"
+        for (m, id) in s.modelIDs.enumerated() {
+            let top = s.statusCounts[m].filter { $0.key != "ok" }.sorted { $0.value > $1.value }.prefix(3)
+            if top.isEmpty { continue }
+            out += "  \(id): " + top.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+        }
+        for (code, n) in s.flagCounts.sorted(by: { $0.key < $1.key }) { out += "Flag \(code): \(n) people\n" }
+        out += "\nSCORE2 and SCORE2-OP were calibrated to European regions; the demo uses score2_region=moderate only to show them.\n"
+        return out
+    }
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+}

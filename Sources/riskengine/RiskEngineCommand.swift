@@ -1,0 +1,278 @@
+// riskengine: the command-line edge. It parses arguments, validates them, calls the libraries and
+// maps typed errors to text and documented exit codes (see README "Exit codes").
+import ArgumentParser
+import Foundation
+import RiskAlerts
+import RiskBatch
+import RiskCore
+import RiskModels
+
+/// Documented exit codes.
+enum Exit {
+    static let ok: Int32 = 0
+    static let usage: Int32 = 64
+    static let dataError: Int32 = 65
+    static let noInput: Int32 = 66
+    static let cannotCreate: Int32 = 73
+    static let ioError: Int32 = 74
+    static let configError: Int32 = 78
+}
+
+func fail(_ message: String, _ code: Int32) -> ExitCode {
+    FileHandle.standardError.write(Data(("riskengine: " + message + "\n").utf8))
+    return ExitCode(code)
+}
+
+func exitStatus(for error: BatchError) -> Int32 {
+    switch error {
+    case .cannotOpenInput: Exit.noInput
+    case .cannotCreateOutput: Exit.cannotCreate
+    case .readFailed, .writeFailed: Exit.ioError
+    case .emptyInput, .duplicateColumn: Exit.dataError
+    case .badParameter: Exit.usage
+    }
+}
+
+@main
+struct RiskEngineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "riskengine",
+        abstract: "Cardiovascular and chronic-disease risk scoring for whole populations.",
+        subcommands: [Score.self, Models.self, Synth.self, Demo.self]
+    )
+}
+
+/// Options shared by commands that load models.
+struct LibraryOptions: ParsableArguments {
+    @Option(name: .customLong("models-dir"), help: "Folder of extra model files (JSON); a file with a built-in model's id replaces it.")
+    var modelsDir: String?
+
+    func library() throws(ModelFileError) -> ModelLibrary {
+        if let dir = modelsDir { return try ModelLibrary.embedded(plus: URL(fileURLWithPath: dir)) }
+        return try ModelLibrary.embedded()
+    }
+}
+
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a CSV of canonical records with one or more models.",
+        discussion: "Writes one output row per input row, in input order: id, risks, statuses, flags, then unknown columns as they were. The run summary goes to standard error.")
+
+    @Argument(help: "Input CSV, or - for standard input.")
+    var input: String
+
+    @Option(name: .long, help: "Comma-separated model ids (see 'riskengine models list').")
+    var models: String
+
+    @Option(name: [.short, .long], help: "Output CSV, or - for standard output.")
+    var output: String = "-"
+
+    @Option(name: .long, help: "Decimals for risks (0-12).")
+    var digits: Int = 2
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("Run-wide value for a canonical field, e.g. score2_region=moderate (repeatable); a non-empty cell wins.", valueName: "key=value"))
+    var params: [String] = []
+
+    @Option(name: .customLong("flags-rules"), help: "Flag rule file (default: the built-in Models/rules/flags.json).")
+    var flagsRules: String?
+
+    @Option(name: .customLong("bp-urgent"), help: ArgumentHelp("Urgent blood-pressure threshold SBP/DBP (default from the rule file, 180/110).", valueName: "sbp/dbp"))
+    var bpUrgent: String?
+
+    @Option(name: .long, help: "Worker threads (default: number of cores).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Do not print the run summary.")
+    var quiet = false
+
+    @OptionGroup var library: LibraryOptions
+
+    func validate() throws {
+        guard (0...12).contains(digits) else { throw ValidationError("--digits must be between 0 and 12") }
+        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        if let bp = bpUrgent, parseBP(bp) == nil { throw ValidationError("--bp-urgent takes SBP/DBP in mmHg, e.g. 180/110") }
+        let ids = modelIDs
+        guard !ids.isEmpty else { throw ValidationError("--models needs at least one model id") }
+        guard Set(ids).count == ids.count else { throw ValidationError("--models names a model twice") }
+    }
+
+    var modelIDs: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+
+    func run() throws {
+        let lib: ModelLibrary
+        var chosen: [CompiledModel] = []
+        do {
+            lib = try library.library()
+            for id in modelIDs { chosen.append(try lib.model(id)) }
+        } catch let e as ModelFileError {
+            if case .unknownModel = e { throw fail(e.description, Exit.usage) }
+            throw fail(e.description, Exit.configError)
+        }
+        var rules: FlagRules
+        do {
+            rules = try loadRules(flagsRules)
+        } catch let e as FlagRulesError {
+            throw fail(e.description, Exit.configError)
+        }
+        if let bp = bpUrgent, let (s, d) = parseBP(bp) {
+            rules.bloodPressure.urgent.sbpAtLeast = s
+            rules.bloodPressure.urgent.dbpAtLeast = d
+        }
+        do {
+            let parameters = try RunParameters(params)
+            var options = ScoreOptions(models: chosen, digits: digits, parameters: parameters, flags: rules)
+            if let t = threads { options.threads = t }
+            let summary = try runScore(input: input, output: output, options: options)
+            if !quiet { FileHandle.standardError.write(Data(summary.render().utf8)) }
+        } catch let e as BatchError {
+            throw fail(e.description, exitStatus(for: e))
+        }
+    }
+}
+
+func parseBP(_ s: String) -> (Double, Double)? {
+    let parts = s.split(separator: "/")
+    guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a > 0, b > 0 else { return nil }
+    return (a, b)
+}
+
+func loadRules(_ path: String?) throws(FlagRulesError) -> FlagRules {
+    guard let path else { return try FlagRules.bundled() }
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw .unreadable(file: path, problem: "cannot read the file")
+    }
+    return try FlagRules.decode(text, file: path)
+}
+
+/// Opens input and output and runs; the output is written to a temporary file beside the target
+/// and renamed at the end, so a killed run never leaves a half-written file under the final name.
+func runScore(input: String, output: String, options: ScoreOptions) throws(BatchError) -> RunSummary {
+    let inFD: Int32
+    if input == "-" {
+        inFD = 0
+    } else {
+        inFD = open(input, O_RDONLY)
+        if inFD < 0 { throw .cannotOpenInput(path: input, reason: String(cString: strerror(errno))) }
+    }
+    defer { if inFD != 0 { close(inFD) } }
+    var source = FileDescriptorSource(fd: inFD)
+    if output == "-" {
+        var sink = FileDescriptorSink(fd: 1)
+        return try ScoreRun.run(source: &source, sink: &sink, options: options)
+    }
+    let target = URL(fileURLWithPath: output)
+    let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
+    let outFD = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    if outFD < 0 { throw .cannotCreateOutput(path: output, reason: String(cString: strerror(errno))) }
+    var sink = FileDescriptorSink(fd: outFD)
+    do throws(BatchError) {
+        let summary = try ScoreRun.run(source: &source, sink: &sink, options: options)
+        close(outFD)
+        if rename(temp.path, target.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temp.path)
+            throw BatchError.cannotCreateOutput(path: output, reason: reason)
+        }
+        return summary
+    } catch {
+        close(outFD)
+        unlink(temp.path)
+        throw error
+    }
+}
+
+struct Models: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the model library or show one model.", subcommands: [List.self, Show.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print id, title and citation of every model.")
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            do {
+                let lib = try library.library()
+                for m in lib.models {
+                    let d = m.definition
+                    print("\(d.id)\t\(d.title)\t\(d.citation.reference) doi:\(d.citation.doi)")
+                }
+            } catch let e as ModelFileError {
+                throw fail(e.description, Exit.configError)
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a model's definition in readable form.")
+        @Argument(help: "Model id.") var id: String
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            do {
+                let m = try library.library().model(id)
+                print(ModelDescription.render(m), terminator: "")
+            } catch let e as ModelFileError {
+                if case .unknownModel = e { throw fail(e.description, Exit.usage) }
+                throw fail(e.description, Exit.configError)
+            }
+        }
+    }
+}
+
+struct Synth: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a seeded synthetic adult population (canonical schema, Vietnam-like prevalences).")
+    @Option(name: .long, help: "Number of people.") var rows: Int = 1000
+    @Option(name: .long, help: "Random seed (same seed, same bytes).") var seed: UInt64 = 20261127
+    @Option(name: [.short, .long], help: "Output CSV, or - for standard output.") var output: String = "-"
+
+    func validate() throws {
+        guard rows >= 0 else { throw ValidationError("--rows must not be negative") }
+    }
+
+    func run() throws {
+        do {
+            try writeSynthetic(rows: rows, seed: seed, output: output)
+        } catch let e as BatchError {
+            throw fail(e.description, exitStatus(for: e))
+        }
+    }
+}
+
+func writeSynthetic(rows: Int, seed: UInt64, output: String) throws(BatchError) {
+    if output == "-" {
+        var sink = FileDescriptorSink(fd: 1)
+        try SyntheticPopulation.write(rows: rows, seed: seed, to: &sink)
+        return
+    }
+    let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    if fd < 0 { throw .cannotCreateOutput(path: output, reason: String(cString: strerror(errno))) }
+    defer { close(fd) }
+    var sink = FileDescriptorSink(fd: fd)
+    try SyntheticPopulation.write(rows: rows, seed: seed, to: &sink)
+}
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The main job on the embedded demo: synthesise a population, score it with every model, summarise.")
+    @Option(name: .long, help: "Number of synthetic people.") var rows: Int = 100_000
+    @Option(name: .long, help: "Random seed.") var seed: UInt64 = 20261127
+    @Option(name: [.short, .long], help: "Where to write the scored CSV.") var output: String = "riskengine-demo-scored.csv"
+    @Option(name: .long, help: "Where to write the synthetic input.") var input: String = "riskengine-demo-population.csv"
+
+    func run() throws {
+        do {
+            let lib = try ModelLibrary.embedded()
+            try writeSynthetic(rows: rows, seed: seed, output: input)
+            let params = try RunParameters(["score2_region=moderate"])
+            let options = ScoreOptions(models: lib.models, parameters: params, flags: try FlagRules.bundled())
+            let summary = try runScore(input: input, output: output, options: options)
+            print(DemoReport.render(summary, models: lib.models, input: input, output: output), terminator: "")
+        } catch let e as BatchError {
+            throw fail(e.description, exitStatus(for: e))
+        } catch let e as ModelFileError {
+            throw fail(e.description, Exit.configError)
+        } catch let e as FlagRulesError {
+            throw fail(e.description, Exit.configError)
+        }
+    }
+}
