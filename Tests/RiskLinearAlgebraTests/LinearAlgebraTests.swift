@@ -6,7 +6,8 @@ import Testing
     @Test func gemvMatchesNaiveProduct() throws {
         let a = try Matrix(rowMajor: [[1, 2, 3], [4, 5, 6]])
         let y = try BLAS.gemv(a, [1, -1, 0.5])
-        #expect(y == [1 - 2 + 1.5, 4 - 5 + 3])
+        let expected: [Double] = [0.5, 2.0]  // 1 − 2 + 1.5, 4 − 5 + 3: exact in binary
+        #expect(y == expected)
     }
 
     @Test func gemmMatchesNaiveProductOnRandomShapes() throws {
