@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["RiskTestSupport"]
+            dependencies: ["RiskTestSupport", "riskengine"]
         ),
     ],
     swiftLanguageModes: [.v6]
