@@ -20,118 +20,146 @@ enum ChunkParser {
         let nf = layout.fields.count
         let rawCount = layout.rawCount
         let columnsExpected = layout.header.count
-        let estimate = n / 48 + 16
-        var values = [[Double]](repeating: [], count: nf)
-        var states = [[CellState]](repeating: [], count: nf)
-        for s in 0..<nf {
-            values[s].reserveCapacity(estimate)
-            states[s].reserveCapacity(estimate)
+        // Every record ends at a newline or at the end, so this bounds the row count.
+        var maxRows = 1
+        if let base = bytes.baseAddress {
+            var p = 0
+            while p < n, let q = memchr(base + p, 0x0A, n - p) {
+                maxRows += 1
+                p = base.distance(to: q.assumingMemoryBound(to: UInt8.self)) + 1
+            }
         }
-        var malformed: [Bool] = []
-        malformed.reserveCapacity(estimate)
-        var spans: [Int32] = []
-        spans.reserveCapacity(estimate * rawCount * 2)
-        var rowValues = [Double](repeating: .nan, count: nf)
-        var rowStates = [CellState](repeating: .missing, count: nf)
-        var rowSpans = [Int32](repeating: 0, count: rawCount * 2)
+        var values = [Double](repeating: .nan, count: nf * maxRows)
+        var states = [CellState](repeating: .missing, count: nf * maxRows)
+        var malformed = [Bool](repeating: false, count: maxRows)
+        var spans = [Int32](repeating: 0, count: maxRows * rawCount * 2)
         var blank = 0
-        let roles = layout.roles
-        let kinds = layout.kinds
-
-        var i = 0
-        while i < n {
-            // Blank line (LF or CRLF): no record.
-            if bytes[i] == CSVScanner.newline { blank += 1; i += 1; continue }
-            if bytes[i] == CSVScanner.carriageReturn && i + 1 < n && bytes[i + 1] == CSVScanner.newline {
-                blank += 1; i += 2; continue
+        var rows = 0
+        // Roles as plain integers for the hot loop: ≥ 0 field slot, < 0 raw slot (−1 − slot),
+        // Int.min ignored; columns past the header are ignored too.
+        let roleCodes: [Int] = layout.roles.map {
+            switch $0 {
+            case .field(let slot): return slot
+            case .raw(let slot): return -1 - slot
+            case .ignored: return Int.min
             }
-            for s in 0..<nf { rowValues[s] = .nan; rowStates[s] = .missing }
-            for k in 0..<rowSpans.count { rowSpans[k] = 0 }
-            var col = 0
-            var bad = false
-            var endOfRecord = false
-            while !endOfRecord {
-                let fieldStart = i
-                var contentStart = i
-                var contentEnd: Int
-                if i < n && bytes[i] == CSVScanner.quote {
-                    contentStart = i + 1
-                    var j = i + 1
-                    var closed = false
-                    while j < n {
-                        if bytes[j] == CSVScanner.quote {
-                            if j + 1 < n && bytes[j + 1] == CSVScanner.quote { j += 2; continue }
-                            closed = true
-                            break
+        }
+        let readers = layout.readers
+        let vocabularies = layout.vocabularies
+
+        values.withUnsafeMutableBufferPointer { values in
+        states.withUnsafeMutableBufferPointer { states in
+        malformed.withUnsafeMutableBufferPointer { malformed in
+        spans.withUnsafeMutableBufferPointer { spans in
+        roleCodes.withUnsafeBufferPointer { roleCodes in
+        readers.withUnsafeBufferPointer { readers in
+            var i = 0
+            while i < n {
+                // Blank line (LF or CRLF): no record.
+                if bytes[i] == CSVScanner.newline { blank += 1; i += 1; continue }
+                if bytes[i] == CSVScanner.carriageReturn && i + 1 < n && bytes[i + 1] == CSVScanner.newline {
+                    blank += 1; i += 2; continue
+                }
+                let row = rows
+                rows += 1
+                var col = 0
+                var bad = false
+                var endOfRecord = false
+                while !endOfRecord {
+                    let fieldStart = i
+                    var contentStart = i
+                    var contentEnd: Int
+                    if i < n && bytes[i] == CSVScanner.quote {
+                        contentStart = i + 1
+                        var j = i + 1
+                        var closed = false
+                        while j < n {
+                            if bytes[j] == CSVScanner.quote {
+                                if j + 1 < n && bytes[j + 1] == CSVScanner.quote { j += 2; continue }
+                                closed = true
+                                break
+                            }
+                            j += 1
                         }
-                        j += 1
+                        contentEnd = j
+                        if !closed { bad = true; i = n } else { i = j + 1 }
+                        // Anything between the closing quote and the delimiter breaks the field.
+                        while i < n && bytes[i] != CSVScanner.comma && bytes[i] != CSVScanner.newline {
+                            if !(bytes[i] == CSVScanner.carriageReturn && (i + 1 == n || bytes[i + 1] == CSVScanner.newline)) {
+                                bad = true
+                            }
+                            i += 1
+                        }
+                    } else {
+                        var j = i
+                        while j < n {
+                            let b = bytes[j]
+                            if b == CSVScanner.comma || b == CSVScanner.newline { break }
+                            j += 1
+                        }
+                        contentEnd = j
+                        i = j
+                        if contentEnd > contentStart && bytes[contentEnd - 1] == CSVScanner.carriageReturn
+                            && (i == n || bytes[i] == CSVScanner.newline)
+                        {
+                            contentEnd -= 1
+                        }
                     }
-                    contentEnd = j
-                    if !closed { bad = true; i = n } else { i = j + 1 }
-                    // Anything between the closing quote and the delimiter is a broken field.
-                    while i < n && bytes[i] != CSVScanner.comma && bytes[i] != CSVScanner.newline {
-                        if !(bytes[i] == CSVScanner.carriageReturn && (i + 1 == n || bytes[i + 1] == CSVScanner.newline)) {
-                            bad = true
+                    if col < columnsExpected {
+                        let role = roleCodes[col]
+                        if role >= 0 {
+                            let cellBytes = UnsafeBufferPointer(rebasing: bytes[contentStart..<contentEnd])
+                            let cell: CellReader.Cell
+                            switch readers[role] {
+                            case .numeric: cell = CellReader.read(cellBytes, as: .numeric)
+                            case .binary: cell = CellReader.read(cellBytes, as: .binary)
+                            case .code(let lo, let hi):
+                                let c = CellReader.read(cellBytes, as: .numeric)
+                                cell = c.state == .present && (c.value != c.value.rounded() || c.value < lo || c.value > hi) ? .invalid : c
+                            case .category(let v):
+                                cell = CellReader.read(cellBytes, as: .category(vocabularies[v]))
+                            }
+                            values[role * maxRows + row] = cell.value
+                            states[role * maxRows + row] = cell.state
+                        } else if role != Int.min {
+                            var fieldEnd = i
+                            if fieldEnd > fieldStart && bytes[fieldEnd - 1] == CSVScanner.carriageReturn
+                                && (i == n || bytes[i] == CSVScanner.newline)
+                            {
+                                fieldEnd -= 1
+                            }
+                            let slot = -1 - role
+                            spans[(row * rawCount + slot) * 2] = Int32(fieldStart)
+                            spans[(row * rawCount + slot) * 2 + 1] = Int32(fieldEnd)
                         }
+                    }
+                    col += 1
+                    if i < n && bytes[i] == CSVScanner.comma {
                         i += 1
-                    }
-                } else {
-                    var j = i
-                    while j < n {
-                        let b = bytes[j]
-                        if b == CSVScanner.comma || b == CSVScanner.newline { break }
-                        j += 1
-                    }
-                    contentEnd = j
-                    i = j
-                    if contentEnd > contentStart && bytes[contentEnd - 1] == CSVScanner.carriageReturn
-                        && (i == n || bytes[i] == CSVScanner.newline)
-                    {
-                        contentEnd -= 1
+                        if i == n { col += 1; endOfRecord = true }  // trailing comma at end of input
+                    } else {
+                        if i < n { i += 1 }  // the newline
+                        endOfRecord = true
                     }
                 }
-                var fieldEnd = i
-                if fieldEnd > fieldStart && bytes[fieldEnd - 1] == CSVScanner.carriageReturn && (i == n || bytes[i] == CSVScanner.newline) {
-                    fieldEnd -= 1
-                }
-                if col < columnsExpected {
-                    switch roles[col] {
-                    case .field(let slot):
-                        let cell = CellReader.read(
-                            UnsafeBufferPointer(rebasing: bytes[contentStart..<contentEnd]), as: kinds[slot])
-                        rowValues[slot] = cell.value
-                        rowStates[slot] = cell.state
-                    case .raw(let slot):
-                        rowSpans[2 * slot] = Int32(fieldStart)
-                        rowSpans[2 * slot + 1] = Int32(fieldEnd)
-                    case .ignored:
-                        break
-                    }
-                }
-                col += 1
-                if i < n && bytes[i] == CSVScanner.comma {
-                    i += 1
-                    if i == n { col += 1; endOfRecord = true }  // trailing comma at end of input
-                } else {
-                    if i < n { i += 1 }  // the newline
-                    endOfRecord = true
-                }
+                if col != columnsExpected { bad = true }
+                malformed[row] = bad
             }
-            if col != columnsExpected { bad = true }
-            for s in 0..<nf {
-                values[s].append(rowValues[s])
-                states[s].append(rowStates[s])
-            }
-            malformed.append(bad)
-            spans.append(contentsOf: rowSpans)
+        }
+        }
+        }
+        }
+        }
         }
 
-        let rows = malformed.count
         var chunk = RecordChunk(count: rows)
-        chunk.malformed = malformed
+        chunk.malformed = Array(malformed[0..<rows])
         for s in 0..<nf {
-            chunk.columns[layout.fields[s]] = FieldColumn(values: values[s], states: states[s])
+            chunk.columns[layout.fields[s]] = FieldColumn(
+                values: Array(values[(s * maxRows)..<(s * maxRows + rows)]),
+                states: Array(states[(s * maxRows)..<(s * maxRows + rows)]))
         }
+        if spans.count > rows * rawCount * 2 { spans.removeLast(spans.count - rows * rawCount * 2) }
         for (fi, cell) in parameters.values {
             if var col = chunk.columns[fi] {
                 for r in 0..<rows where col.states[r] == .missing {
@@ -148,3 +176,9 @@ enum ChunkParser {
         return ParsedChunk(records: chunk, rawSpans: spans, rawCount: rawCount, blankLines: blank)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

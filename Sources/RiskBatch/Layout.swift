@@ -18,6 +18,10 @@ public struct InputLayout: Sendable {
     /// Canonical field indexes parsed, by slot.
     let fields: [Int]
     let kinds: [FieldKind]
+    /// Per slot, how to read the cell, without reference-counted payloads (hot loop).
+    let readers: [SlotReader]
+    /// Vocabularies of category slots, indexed by `SlotReader.category`.
+    let vocabularies: [Vocabulary]
     /// Whether the input has an `id` column (raw slot 0). Without one, the output id is the row
     /// number (1 = first data row).
     public let hasID: Bool
@@ -61,6 +65,18 @@ public struct InputLayout: Sendable {
         self.roles = roles
         self.fields = fields
         self.kinds = kinds
+        var vocabularies: [Vocabulary] = []
+        self.readers = kinds.map { kind in
+            switch kind {
+            case .numeric: return .numeric
+            case .binary: return .binary
+            case .code(let r): return .code(Double(r.lowerBound), Double(r.upperBound))
+            case .category(let v):
+                vocabularies.append(v)
+                return .category(vocabularies.count - 1)
+            }
+        }
+        self.vocabularies = vocabularies
         self.hasID = hasID
         self.passThrough = pass
         self.absentFields = needed.filter { seen[$0] == nil }.sorted().map { CanonicalSchema.fields[$0].name }
@@ -70,6 +86,14 @@ public struct InputLayout: Sendable {
     static func normalise(_ name: String) -> String {
         name.trimmingCharacters(in: .whitespaces).lowercased()
     }
+}
+
+/// How one parsed column's cells are read.
+enum SlotReader: Sendable {
+    case numeric
+    case binary
+    case code(Double, Double)
+    case category(Int)
 }
 
 /// Run-wide values for canonical fields (`--param key=value`): they fill a field whose column is

@@ -15,47 +15,53 @@ enum NumberFormatting {
     private static let intPowers: [UInt64] = (0...15).map { p in (0..<p).reduce(UInt64(1)) { r, _ in r * 10 } }
 
     /// Appends `value` with `digits` decimals.
+    @inline(__always)
     static func appendFixed(_ value: Double, digits: Int, to out: inout [UInt8]) {
         let scaled = value * powersOfTen[digits]
         if value >= 0, scaled < 1e15 {
             let fl = scaled.rounded(.down)
             let frac = scaled - fl
             if abs(frac - 0.5) > 1e-6 {
-                let r = UInt64(fl) + (frac > 0.5 ? 1 : 0)
-                let unit = intPowers[digits]
-                appendInteger(r / unit, to: &out)
-                if digits > 0 {
-                    out.append(0x2E)
-                    var fracPart = r % unit
-                    var tmp = [UInt8](repeating: 0x30, count: digits)
-                    var k = digits - 1
-                    while fracPart > 0 && k >= 0 {
-                        tmp[k] = 0x30 + UInt8(fracPart % 10)
-                        fracPart /= 10
-                        k -= 1
-                    }
-                    out.append(contentsOf: tmp)
-                }
+                appendScaled(UInt64(fl) + (frac > 0.5 ? 1 : 0), digits: digits, to: &out)
                 return
             }
         }
         appendSlow(value, digits: digits, to: &out)
     }
 
-    static func appendInteger(_ v: UInt64, to out: inout [UInt8]) {
-        if v < 10 { out.append(0x30 + UInt8(v)); return }
-        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        var x = v
-        withUnsafeMutableBytes(of: &tmp) { buf in
-            while x > 0 {
-                buf[n] = 0x30 + UInt8(x % 10)
+    /// Appends r / 10^digits with exactly `digits` decimals (r is the rounded scaled value).
+    @inline(__always)
+    static func appendScaled(_ r: UInt64, digits: Int, to out: inout [UInt8]) {
+        // Digits of r, least significant first, padded so there is at least one integer digit.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
+            var n = 0
+            var x = r
+            repeat {
+                buf[n] = 0x30 + UInt8(truncatingIfNeeded: x % 10)
                 x /= 10
                 n += 1
+            } while x > 0
+            while n <= digits {
+                buf[n] = 0x30
+                n += 1
             }
-            for i in stride(from: n - 1, through: 0, by: -1) { out.append(buf[i]) }
+            var i = n - 1
+            while i >= digits {
+                out.append(buf[i])
+                i -= 1
+            }
+            if digits > 0 {
+                out.append(0x2E)
+                while i >= 0 {
+                    out.append(buf[i])
+                    i -= 1
+                }
+            }
         }
+    }
+
+    static func appendInteger(_ v: UInt64, to out: inout [UInt8]) {
+        appendScaled(v, digits: 0, to: &out)
     }
 
     static func appendSlow(_ value: Double, digits: Int, to out: inout [UInt8]) {

@@ -13,6 +13,7 @@ final class OutputFormatter: Sendable {
     /// Per model, per band: flag bytes `<model>:<band code>`.
     let bandFlags: [[[UInt8]]]
     let urgentFlag: [UInt8]
+    let okBytes: [UInt8] = Array("ok".utf8)
     let sbpField = CanonicalSchema.indexByName["sbp"]!
     let dbpField = CanonicalSchema.indexByName["dbp"]!
 
@@ -61,6 +62,7 @@ final class OutputFormatter: Sendable {
         counts.bands = Array(repeating: Array(repeating: 0, count: options.flags.riskBands.bands.count), count: models.count)
         var statusText: [[RowStatus: [UInt8]]] = Array(repeating: [:], count: models.count)
         var statusTally: [[RowStatus: Int]] = Array(repeating: [:], count: models.count)
+        var okTally = [Int](repeating: 0, count: models.count)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + n * (16 + models.count * 24))
         var placeholders: [Int] = []
@@ -94,6 +96,11 @@ final class OutputFormatter: Sendable {
             for (m, sc) in scores.enumerated() {
                 out.append(0x2C)
                 let st = sc.statuses[r]
+                if st.kind == .ok {
+                    out.append(contentsOf: okBytes)
+                    okTally[m] += 1
+                    continue
+                }
                 statusTally[m][st, default: 0] += 1
                 if let t = statusText[m][st] {
                     out.append(contentsOf: t)
@@ -139,6 +146,7 @@ final class OutputFormatter: Sendable {
             out.append(0x0A)
         }
         for m in 0..<models.count {
+            if okTally[m] > 0 { counts.status[m]["ok", default: 0] += okTally[m] }
             for (st, c) in statusTally[m] {
                 counts.status[m][String(decoding: statusText[m][st]!, as: UTF8.self), default: 0] += c
             }

@@ -16,7 +16,7 @@ public enum FieldKind: Sendable, Equatable {
 
 /// A closed list of canonical category values with accepted spellings. Matching ignores ASCII
 /// case and surrounding spaces; Unicode spellings (e.g. `nữ`) match in either normal form.
-public struct Vocabulary: Sendable, Equatable {
+public final class Vocabulary: Sendable, Equatable {
     /// Canonical values; a row's code is the index into this list.
     public let values: [String]
     /// Accepted spelling (lower case) → index into `values`.

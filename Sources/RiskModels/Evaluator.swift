@@ -186,16 +186,29 @@ public final class Evaluator {
     func strata(_ m: CompiledModel, _ chunk: RecordChunk) -> [Int] {
         let n = chunk.count
         if m.strata.count == 1 && m.strata[0].conditions.isEmpty { return [Int](repeating: 0, count: n) }
-        var out = [Int](repeating: -1, count: n)
-        let columns = m.strata.map { s in s.conditions.map { (chunk.columns[$0.field], $0.codes) } }
-        for r in 0..<n {
-            strataLoop: for (s, conds) in columns.enumerated() {
-                for (col, codes) in conds {
-                    guard let col, col.states[r] == .present else { continue strataLoop }
-                    if codes & (1 << UInt64(col.values[r])) == 0 { continue strataLoop }
+        // Per condition field, the bit of each row's category code (0 when not present).
+        var fields: [Int] = []
+        for s in m.strata { for c in s.conditions where !fields.contains(c.field) { fields.append(c.field) } }
+        var bits = [UInt64](repeating: 0, count: fields.count * n)
+        for (k, f) in fields.enumerated() {
+            guard let col = chunk.columns[f] else { continue }
+            col.values.withUnsafeBufferPointer { v in
+                col.states.withUnsafeBufferPointer { st in
+                    for r in 0..<n where st[r] == .present { bits[k * n + r] = 1 << UInt64(v[r]) }
                 }
-                out[r] = s
-                break
+            }
+        }
+        let rules: [[(offset: Int, codes: UInt64)]] = m.strata.map { s in
+            s.conditions.map { c in (fields.firstIndex(of: c.field)! * n, c.codes) }
+        }
+        var out = [Int](repeating: -1, count: n)
+        bits.withUnsafeBufferPointer { b in
+            for r in 0..<n {
+                strataLoop: for (s, conds) in rules.enumerated() {
+                    for c in conds where b[c.offset + r] & c.codes == 0 { continue strataLoop }
+                    out[r] = s
+                    break
+                }
             }
         }
         return out

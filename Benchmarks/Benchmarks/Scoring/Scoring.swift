@@ -1,0 +1,82 @@
+// Throughput of the compute core per model (in-memory columnar chunks, no CSV) and of the whole
+// CSV → CSV pipeline at 10^6 rows (in memory: the input is generated in setup, the output bytes
+// are counted and dropped). Setup happens outside the measured region; results go to blackHole.
+import Benchmark
+import Foundation
+import RiskAlerts
+import RiskBatch
+import RiskCore
+import RiskModels
+
+/// Rows per chunk in the core benchmarks (the pipeline's chunks hold about this many rows).
+let chunkRows = 16_384
+
+/// A discarding sink that counts bytes.
+struct CountingSink: ByteSink {
+    var bytes = 0
+    mutating func write(_ b: [UInt8]) throws(BatchError) { bytes += b.count }
+}
+
+func syntheticCSV(rows: Int) -> [UInt8] {
+    let sink = MemorySink()
+    var ref = sink.sink
+    try! SyntheticPopulation.write(rows: rows, seed: 20261127, to: &ref)
+    return sink.bytes
+}
+
+func syntheticChunk(rows: Int) -> RecordChunk {
+    let text = String(decoding: syntheticCSV(rows: rows), as: UTF8.self)
+    let lines = text.split(separator: "\n")
+    let header = lines[0].split(separator: ",").map(String.init)
+    var dicts: [[String: String]] = []
+    for line in lines.dropFirst() {
+        var d: [String: String] = ["score2_region": "moderate"]
+        for (k, v) in zip(header, line.split(separator: ",", omittingEmptySubsequences: false)) { d[k] = String(v) }
+        dicts.append(d)
+    }
+    return RecordChunk.fromTextRows(dicts)
+}
+
+let benchmarks: @Sendable () -> Void = {
+    let library = try! ModelLibrary.embedded()
+    let rules = try! FlagRules.bundled()
+    let core = Benchmark.Configuration(metrics: [.wallClock, .throughput, .cpuTotal], maxDuration: .seconds(3), maxIterations: 200)
+
+    // MARK: Compute core, one model at a time and all together (1 iteration = 16,384 rows).
+    for model in library.models {
+        Benchmark("core \(model.id) (16,384 rows)", configuration: core) { benchmark, chunk in
+            let evaluator = Evaluator(models: [model])
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(evaluator.score(chunk)) }
+        } setup: {
+            syntheticChunk(rows: chunkRows)
+        }
+    }
+    Benchmark("core all models (16,384 rows)", configuration: core) { benchmark, chunk in
+        let evaluator = Evaluator(models: library.models)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(evaluator.score(chunk)) }
+    } setup: {
+        syntheticChunk(rows: chunkRows)
+    }
+
+    // MARK: CSV → CSV, 10^6 rows, in memory (1 iteration = 10^6 rows).
+    let pipeline = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .cpuTotal, .peakMemoryResident], maxDuration: .seconds(20), maxIterations: 10)
+    for models in [["pce2013", "framingham2008_lab"], library.models.map(\.id)] {
+        let label = models.count == 2 ? "pce2013+framingham2008_lab" : "all \(models.count) models"
+        Benchmark("pipeline CSV→CSV \(label) (10^6 rows)", configuration: pipeline) { benchmark, input in
+            let options = ScoreOptions(
+                models: models.map { try! library.model($0) }, parameters: try! RunParameters(["score2_region=moderate"]), flags: rules)
+            benchmark.startMeasurement()
+            var source = MemorySource(bytes: input)
+            var sink = CountingSink()
+            let summary = try! ScoreRun.run(source: &source, sink: &sink, options: options)
+            benchmark.stopMeasurement()
+            precondition(summary.rowsWritten == 1_000_000)
+            blackHole(sink.bytes)
+        } setup: {
+            syntheticCSV(rows: 1_000_000)
+        }
+    }
+}
