@@ -54,98 +54,121 @@ final class OutputFormatter: Sendable {
     private func format(_ parsed: ParsedChunk, _ scores: [ModelScores], _ bytes: UnsafeBufferPointer<UInt8>) -> ChunkResult {
         let n = parsed.rows
         let models = options.models
+        let nm = models.count
         var counts = ChunkCounts()
         counts.rows = n
         counts.blank = parsed.blankLines
         counts.malformed = parsed.records.malformed.lazy.filter { $0 }.count
-        counts.status = Array(repeating: [:], count: models.count)
-        counts.bands = Array(repeating: Array(repeating: 0, count: options.flags.riskBands.bands.count), count: models.count)
-        var statusText: [[RowStatus: [UInt8]]] = Array(repeating: [:], count: models.count)
-        var statusTally: [[RowStatus: Int]] = Array(repeating: [:], count: models.count)
-        var okTally = [Int](repeating: 0, count: models.count)
+        counts.status = Array(repeating: [:], count: nm)
+        let nBands = options.flags.riskBands.bands.count
+        var bandTally = [Int](repeating: 0, count: nm * nBands)
+        var statusText: [[RowStatus: [UInt8]]] = Array(repeating: [:], count: nm)
+        var statusTally: [[RowStatus: Int]] = Array(repeating: [:], count: nm)
+        var okTally = [Int](repeating: 0, count: nm)
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + n * (16 + models.count * 24))
+        out.reserveCapacity(bytes.count + n * (16 + nm * 24))
         var placeholders: [Int] = []
+
+        // Flat, row-major copies for the hot loop: risks (rows × output columns), statuses
+        // (rows × models), the band risk per model (NaN when none) and urgent-BP marks.
+        let riskColumns = scores.flatMap { $0.risks }
+        let nr = riskColumns.count
+        var risks = [Double](repeating: .nan, count: n * nr)
+        for (c, col) in riskColumns.enumerated() { for r in 0..<n { risks[r * nr + c] = col[r] } }
+        var statuses = [RowStatus](repeating: .ok, count: n * nm)
+        var bandRisk = [Double](repeating: .nan, count: n * nm)
+        for (m, sc) in scores.enumerated() {
+            for r in 0..<n { statuses[r * nm + m] = sc.statuses[r] }
+            if let o = bandOutcome[m] { for r in 0..<n { bandRisk[r * nm + m] = sc.risks[o][r] } }
+        }
+        var urgent = [Bool](repeating: false, count: n)
         let sbp = parsed.records.columns[sbpField]
         let dbp = parsed.records.columns[dbpField]
         let sbpPlausible = CanonicalSchema.fields[sbpField].plausible!
         let dbpPlausible = CanonicalSchema.fields[dbpField].plausible!
-        let digits = options.digits
         let rules = options.flags
-        let rawCount = parsed.rawCount
         var urgentCount = 0
+        for r in 0..<n where !parsed.records.malformed[r] {
+            var s = Double.nan
+            var d = Double.nan
+            if let sbp, sbp.states[r] == .present, sbpPlausible.contains(sbp.values[r]) { s = sbp.values[r] }
+            if let dbp, dbp.states[r] == .present, dbpPlausible.contains(dbp.values[r]) { d = dbp.values[r] }
+            if rules.isUrgent(sbp: s, dbp: d) { urgent[r] = true; urgentCount += 1 }
+        }
+        let digits = options.digits
+        let rawCount = parsed.rawCount
+        let firstPass = layout.hasID ? 1 : 0
+        let bandBounds = rules.riskBands.bands.compactMap(\.below)
 
-        for r in 0..<n {
-            // id
-            if layout.hasID {
-                let s = Int(parsed.rawSpans[r * rawCount * 2]), e = Int(parsed.rawSpans[r * rawCount * 2 + 1])
-                if e > s { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[s..<e])) }
-            } else {
-                placeholders.append(out.count)
-            }
-            // risks
-            for (m, sc) in scores.enumerated() {
-                _ = m
-                for o in 0..<sc.risks.count {
+        risks.withUnsafeBufferPointer { risks in
+        statuses.withUnsafeBufferPointer { statuses in
+        bandRisk.withUnsafeBufferPointer { bandRisk in
+        parsed.rawSpans.withUnsafeBufferPointer { spans in
+            for r in 0..<n {
+                // id
+                if layout.hasID {
+                    let s = Int(spans[r * rawCount * 2]), e = Int(spans[r * rawCount * 2 + 1])
+                    if e > s { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[s..<e])) }
+                } else {
+                    placeholders.append(out.count)
+                }
+                // risks
+                for c in 0..<nr {
                     out.append(0x2C)
-                    let v = sc.risks[o][r]
+                    let v = risks[r * nr + c]
                     if !v.isNaN { NumberFormatting.appendFixed(v, digits: digits, to: &out) }
                 }
-            }
-            // statuses
-            for (m, sc) in scores.enumerated() {
+                // statuses
+                for m in 0..<nm {
+                    out.append(0x2C)
+                    let st = statuses[r * nm + m]
+                    if st.kind == .ok {
+                        out.append(contentsOf: okBytes)
+                        okTally[m] += 1
+                        continue
+                    }
+                    statusTally[m][st, default: 0] += 1
+                    if let t = statusText[m][st] {
+                        out.append(contentsOf: t)
+                    } else {
+                        let t = Array(models[m].render(st).utf8)
+                        statusText[m][st] = t
+                        out.append(contentsOf: t)
+                    }
+                }
+                // flags
                 out.append(0x2C)
-                let st = sc.statuses[r]
-                if st.kind == .ok {
-                    out.append(contentsOf: okBytes)
-                    okTally[m] += 1
-                    continue
+                var first = true
+                for m in 0..<nm {
+                    let v = bandRisk[r * nm + m]
+                    if v.isNaN { continue }
+                    var b = 0
+                    while b < bandBounds.count && v >= bandBounds[b] { b += 1 }
+                    bandTally[m * nBands + b] += 1
+                    if !first { out.append(0x3B) }
+                    out.append(contentsOf: bandFlags[m][b])
+                    first = false
                 }
-                statusTally[m][st, default: 0] += 1
-                if let t = statusText[m][st] {
-                    out.append(contentsOf: t)
-                } else {
-                    let t = Array(models[m].render(st).utf8)
-                    statusText[m][st] = t
-                    out.append(contentsOf: t)
-                }
-            }
-            // flags
-            out.append(0x2C)
-            var first = true
-            for (m, sc) in scores.enumerated() {
-                guard let o = bandOutcome[m] else { continue }
-                let v = sc.risks[o][r]
-                if v.isNaN { continue }
-                let b = rules.bandIndex(of: v)
-                counts.bands[m][b] += 1
-                if !first { out.append(0x3B) }
-                out.append(contentsOf: bandFlags[m][b])
-                first = false
-            }
-            if !parsed.records.malformed[r] {
-                var s = Double.nan
-                var d = Double.nan
-                if let sbp, sbp.states[r] == .present, sbpPlausible.contains(sbp.values[r]) { s = sbp.values[r] }
-                if let dbp, dbp.states[r] == .present, dbpPlausible.contains(dbp.values[r]) { d = dbp.values[r] }
-                if rules.isUrgent(sbp: s, dbp: d) {
+                if urgent[r] {
                     if !first { out.append(0x3B) }
                     out.append(contentsOf: urgentFlag)
-                    urgentCount += 1
                 }
-            }
-            // pass-through
-            let firstPass = layout.hasID ? 1 : 0
-            if rawCount > firstPass {
-                for k in firstPass..<rawCount {
-                    out.append(0x2C)
-                    let s = Int(parsed.rawSpans[(r * rawCount + k) * 2]), e = Int(parsed.rawSpans[(r * rawCount + k) * 2 + 1])
-                    if e > s { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[s..<e])) }
+                // pass-through
+                if rawCount > firstPass {
+                    for k in firstPass..<rawCount {
+                        out.append(0x2C)
+                        let s = Int(spans[(r * rawCount + k) * 2]), e = Int(spans[(r * rawCount + k) * 2 + 1])
+                        if e > s { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[s..<e])) }
+                    }
                 }
+                out.append(0x0A)
             }
-            out.append(0x0A)
         }
-        for m in 0..<models.count {
+        }
+        }
+        }
+        counts.bands = (0..<nm).map { m in Array(bandTally[(m * nBands)..<((m + 1) * nBands)]) }
+        for m in 0..<nm {
             if okTally[m] > 0 { counts.status[m]["ok", default: 0] += okTally[m] }
             for (st, c) in statusTally[m] {
                 counts.status[m][String(decoding: statusText[m][st]!, as: UTF8.self), default: 0] += c

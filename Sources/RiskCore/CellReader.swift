@@ -63,15 +63,19 @@ public enum CellReader {
         var ascii = true
         for b in s where b >= 0x80 { ascii = false; break }
         if ascii {
-            candidates: for (alias, index) in vocabulary.asciiAliases where alias.count == s.count {
-                for i in 0..<s.count {
-                    let b = s[i]
-                    let folded = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
-                    if folded != alias[i] { continue candidates }
+            return vocabulary.asciiBytes.withUnsafeBufferPointer { table in
+                vocabulary.asciiEntries.withUnsafeBufferPointer { entries in
+                    candidates: for e in entries where e.length == s.count {
+                        for i in 0..<s.count {
+                            let b = s[i]
+                            let folded = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+                            if folded != table[e.offset + i] { continue candidates }
+                        }
+                        return e.index
+                    }
+                    return nil
                 }
-                return index
             }
-            return nil
         }
         let key = String(decoding: s, as: UTF8.self).lowercased()
         if let i = vocabulary.aliases[key] { return i }

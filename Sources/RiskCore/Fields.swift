@@ -23,6 +23,10 @@ public final class Vocabulary: Sendable, Equatable {
     public let aliases: [String: Int]
     /// The ASCII spellings as bytes (lower case), for matching without allocating.
     public let asciiAliases: [(bytes: [UInt8], index: Int)]
+    /// The same, flattened (bytes of all spellings, and offset/length/index per spelling), so the
+    /// hot loop touches no reference-counted storage per spelling.
+    let asciiBytes: [UInt8]
+    let asciiEntries: [(offset: Int, length: Int, index: Int)]
 
     public static func == (a: Vocabulary, b: Vocabulary) -> Bool { a.values == b.values && a.aliases == b.aliases }
 
@@ -40,6 +44,14 @@ public final class Vocabulary: Sendable, Equatable {
         self.asciiAliases = a.filter { $0.key.utf8.allSatisfy { $0 < 0x80 } }
             .sorted { $0.key < $1.key }
             .map { (Array($0.key.utf8), $0.value) }
+        var flat: [UInt8] = []
+        var entries: [(offset: Int, length: Int, index: Int)] = []
+        for (bytes, index) in asciiAliases {
+            entries.append((flat.count, bytes.count, index))
+            flat.append(contentsOf: bytes)
+        }
+        self.asciiBytes = flat
+        self.asciiEntries = entries
     }
 
     /// The index of a canonical value.
