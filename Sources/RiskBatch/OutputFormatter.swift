@@ -8,8 +8,11 @@ import RiskModels
 final class OutputFormatter: Sendable {
     let options: ScoreOptions
     let layout: InputLayout
-    /// Per model: the index of the outcome the risk bands apply to (first 10-year outcome).
+    /// Per model: the written column the risk bands apply to (first 10-year risk).
     let bandOutcome: [Int?]
+    /// Per written column of all models: decimals, and label bytes for label columns.
+    let columnDigits: [Int]
+    let columnLabels: [[[UInt8]]?]
     /// Per model, per band: flag bytes `<model>:<band code>`.
     let bandFlags: [[[UInt8]]]
     let urgentFlag: [UInt8]
@@ -20,7 +23,9 @@ final class OutputFormatter: Sendable {
     init(options: ScoreOptions, layout: InputLayout) {
         self.options = options
         self.layout = layout
-        self.bandOutcome = options.models.map { m in m.definition.outcomes.firstIndex { $0.horizonYears == 10 } }
+        self.bandOutcome = options.models.map(\.bandColumn)
+        self.columnDigits = options.models.flatMap { m in m.outputDigits.map { $0 ?? options.digits } }
+        self.columnLabels = options.models.flatMap { m in m.outputLabels.map { $0?.map { Array($0.utf8) } } }
         self.bandFlags = options.models.map { m in options.flags.riskBands.bands.map { Array("\(m.id):\($0.code)".utf8) } }
         self.urgentFlag = Array(options.flags.bloodPressure.urgent.code.utf8)
     }
@@ -95,7 +100,6 @@ final class OutputFormatter: Sendable {
             if let dbp, dbp.states[r] == .present, dbpPlausible.contains(dbp.values[r]) { d = dbp.values[r] }
             if rules.isUrgent(sbp: s, dbp: d) { urgent[r] = true; urgentCount += 1 }
         }
-        let digits = options.digits
         let rawCount = parsed.rawCount
         let firstPass = layout.hasID ? 1 : 0
         let bandBounds = rules.riskBands.bands.compactMap(\.below)
@@ -116,7 +120,12 @@ final class OutputFormatter: Sendable {
                 for c in 0..<nr {
                     out.append(0x2C)
                     let v = risks[r * nr + c]
-                    if !v.isNaN { NumberFormatting.appendFixed(v, digits: digits, to: &out) }
+                    if v.isNaN { continue }
+                    if let labels = columnLabels[c] {
+                        out.append(contentsOf: labels[Int(v)])
+                    } else {
+                        NumberFormatting.appendFixed(v, digits: columnDigits[c], to: &out)
+                    }
                 }
                 // statuses
                 for m in 0..<nm {

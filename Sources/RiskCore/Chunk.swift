@@ -26,6 +26,8 @@ public struct RecordChunk: Sendable {
     /// Rows that could not be read as records at all (wrong field count, broken quoting):
     /// every model reports `invalid:row` for them.
     public var malformed: [Bool]
+    /// Fields filled in by a derivation (e.g. eGFR from creatinine): per field index, per row.
+    public var derived: [Int: [Bool]] = [:]
 
     public init(count: Int) {
         self.count = count

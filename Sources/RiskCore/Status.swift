@@ -38,6 +38,11 @@ public enum StatusKind: UInt8, Sendable, Comparable {
 public struct RowStatus: Hashable, Sendable {
     public var kind: StatusKind
     public var detail: UInt64
+    /// Inputs (bit set by input index) that were optional and missing: rendered as the note
+    /// `missing_optional:<fields>` (the variant of the equation the row got).
+    public var missingOptional: UInt64 = 0
+    /// Inputs (bit set by input index) derived from other fields: the note `derived:<fields>`.
+    public var derived: UInt64 = 0
 
     public init(kind: StatusKind, detail: UInt64 = 0) {
         self.kind = kind
@@ -47,8 +52,22 @@ public struct RowStatus: Hashable, Sendable {
     public static let ok = RowStatus(kind: .ok)
     public static let invalidRow = RowStatus(kind: .invalidRow)
 
-    /// Renders the status as in ../SCHEMA.md (`ok`, `missing:sbp+hdl`, `invalid:row`, ...).
+    /// Renders the status as in the output contract (`ok`, `missing:sbp+hdl`, `invalid:row`,
+    /// `ok;derived:egfr`, ...).
     public func render(inputNames: [String], reasons: [String]) -> String {
+        var text = renderKind(inputNames: inputNames, reasons: reasons)
+        if missingOptional != 0 { text += ";missing_optional:" + Self.names(missingOptional, inputNames) }
+        if derived != 0 { text += ";derived:" + Self.names(derived, inputNames) }
+        return text
+    }
+
+    static func names(_ bits: UInt64, _ inputNames: [String]) -> String {
+        var names: [String] = []
+        for (i, n) in inputNames.enumerated() where i < 64 && bits & (1 << UInt64(i)) != 0 { names.append(n) }
+        return names.joined(separator: "+")
+    }
+
+    private func renderKind(inputNames: [String], reasons: [String]) -> String {
         switch kind {
         case .ok: return "ok"
         case .invalidRow: return "invalid:row"
@@ -56,11 +75,7 @@ public struct RowStatus: Hashable, Sendable {
             let i = Int(detail)
             return "not_applicable:" + (i < reasons.count ? reasons[i] : "unknown")
         case .invalid, .missing, .outOfRange:
-            var names: [String] = []
-            for (i, n) in inputNames.enumerated() where i < 64 && detail & (1 << UInt64(i)) != 0 {
-                names.append(n)
-            }
-            return kind.label + ":" + names.joined(separator: "+")
+            return kind.label + ":" + Self.names(detail, inputNames)
         }
     }
 }

@@ -1,14 +1,20 @@
 import RiskCore
 
 /// A validated model, ready for the evaluator: inputs resolved to canonical fields, features in
-/// dependency order with cache keys, coefficients as a p × (outcomes · strata) matrix.
+/// dependency order with cache keys, coefficients as a p × (equations · strata) matrix.
 public struct CompiledModel: Sendable {
     public let definition: ModelDefinition
     /// The file it came from (path relative to Models/, or the path given).
     public let file: String
     public var id: String { definition.id }
-    /// Output columns, one per outcome, in outcome order.
+    /// Written output columns, in outcome order (outcomes with `output: false` are left out).
     public let outputColumns: [String]
+    /// Per written column: its decimals (nil: the run's), labels (nil: a number) and whether the
+    /// risk-band flags apply to it.
+    public let outputDigits: [Int?]
+    public let outputLabels: [[String]?]
+    /// The written column the risk-band flags apply to: the first 10-year percent outcome.
+    public let bandColumn: Int?
     /// The status column.
     public var statusColumn: String { id + "_status" }
 
@@ -23,6 +29,7 @@ public struct CompiledModel: Sendable {
         let allowedCodes: UInt64?
         let belowReason: Int?
         let aboveReason: Int?
+        let optional: Bool
     }
 
     struct ExclusionRule: Sendable {
@@ -35,14 +42,19 @@ public struct CompiledModel: Sendable {
         enum Op: Sendable {
             case linear(field: Int, center: Double, scale: Double)
             case log(field: Int, multiplier: Double, center: Double)
-            case hinge(field: Int, knot: Double, above: Bool)
+            case power(field: Int, multiplier: Double, exponent: Double, center: Double, scale: Double)
+            case hinge(field: Int, knot: Double, above: Bool, multiplier: Double, scale: Double, log: Bool)
             case indicator(field: Int, value: Double)
+            case missingIndicator(field: Int)
+            case points(field: Int, bands: [(below: Double?, equals: Double?, points: Double)])
             case product([Int])
         }
         let name: String
         let op: Op
         /// Identifies the computation across models so identical features are computed once.
         let key: String
+        /// When set, rows where this optional input is missing get 0.
+        let zeroWhenMissing: Int?
     }
 
     struct StratumRule: Sendable {
@@ -50,20 +62,42 @@ public struct CompiledModel: Sendable {
         let conditions: [(field: Int, codes: UInt64)]
     }
 
+    enum OutcomeKind: Sendable {
+        /// Computed by the link from equation column block `equation`.
+        case equation(Int)
+        /// 1 − Π(1 − p) of these outcome indexes.
+        case combine([Int])
+        /// Bands of another outcome's written value.
+        case lookup(source: Int, bounds: [Double], values: [Double], labels: [String]?)
+    }
+
+    struct OutcomeRule: Sendable {
+        let id: String
+        let kind: OutcomeKind
+        let percent: Bool
+        let written: Bool
+    }
+
     let inputs: [InputRule]
     let exclusions: [ExclusionRule]
     let reasons: [String]
     let features: [FeatureStep]
     let strata: [StratumRule]
-    /// Coefficients, p × (outcomes · strata), column = outcome · strataCount + stratum.
+    let outcomes: [OutcomeRule]
+    /// Number of outcomes with equations.
+    let equationCount: Int
+    /// Coefficients, p × (equations · strata), column = equation · strataCount + stratum.
     let coefficients: [Double]
-    /// Per column: ln S0 (Cox) or intercept (logistic), and the mean linear predictor.
+    /// Per column: ln S0 (Cox), the mean linear predictor, and the intercept.
     let baselineLogSurvival: [Double]
     let meanLinearPredictor: [Double]
     let intercepts: [Double]
-    /// Recalibration: field index, and per category code → per stratum (scale1, scale2).
+    /// Recalibration: field index, and per category code → per stratum → per equation
+    /// (scale1, scale2).
     let recalibrationField: Int?
-    let recalibrationScales: [[(Double, Double)]?]
+    let recalibrationScales: [[[(Double, Double)]]?]
+    let noStratumReason: Int
+    let noRecalibrationReason: Int
 
     /// The input names in input order (for rendering statuses).
     public var inputNames: [String] { inputs.map(\.name) }
@@ -79,24 +113,45 @@ public struct CompiledModel: Sendable {
 
     init(
         definition: ModelDefinition, file: String, inputs: [InputRule], exclusions: [ExclusionRule],
-        reasons: [String], features: [FeatureStep], strata: [StratumRule], coefficients: [Double],
-        baselineLogSurvival: [Double], meanLinearPredictor: [Double], intercepts: [Double],
-        recalibrationField: Int?, recalibrationScales: [[(Double, Double)]?]
+        reasons: [String], features: [FeatureStep], strata: [StratumRule], outcomes: [OutcomeRule],
+        equationCount: Int, coefficients: [Double], baselineLogSurvival: [Double],
+        meanLinearPredictor: [Double], intercepts: [Double], recalibrationField: Int?,
+        recalibrationScales: [[[(Double, Double)]]?], noStratumReason: Int, noRecalibrationReason: Int
     ) {
         self.definition = definition
         self.file = file
-        self.outputColumns = definition.outcomes.map { "\(definition.id)_\($0.id)_\($0.horizonYears)y" }
+        var columns: [String] = []
+        var digits: [Int?] = []
+        var labels: [[String]?] = []
+        var band: Int?
+        for (o, outcome) in definition.outcomes.enumerated() where outcomes[o].written {
+            let column = outcome.column ?? "\(definition.id)_\(outcome.id)_\(outcome.horizonYears ?? 0)y"
+            if band == nil, outcomes[o].percent, outcome.horizonYears == 10, outcome.riskBands ?? true {
+                band = columns.count
+            }
+            columns.append(column)
+            digits.append(outcome.digits)
+            if case .lookup(_, _, _, let l) = outcomes[o].kind { labels.append(l) } else { labels.append(nil) }
+        }
+        self.outputColumns = columns
+        self.outputDigits = digits
+        self.outputLabels = labels
+        self.bandColumn = band
         self.inputs = inputs
         self.exclusions = exclusions
         self.reasons = reasons
         self.features = features
         self.strata = strata
+        self.outcomes = outcomes
+        self.equationCount = equationCount
         self.coefficients = coefficients
         self.baselineLogSurvival = baselineLogSurvival
         self.meanLinearPredictor = meanLinearPredictor
         self.intercepts = intercepts
         self.recalibrationField = recalibrationField
         self.recalibrationScales = recalibrationScales
+        self.noStratumReason = noStratumReason
+        self.noRecalibrationReason = noRecalibrationReason
     }
 
     /// Renders a row status of this model as text.

@@ -14,8 +14,9 @@ import RiskLinearAlgebra
 
 /// One model's results for a chunk.
 public struct ModelScores: Sendable {
-    /// Per outcome (in the model's outcome order), the risk in percent for each row; NaN where
-    /// the row's status is not ok.
+    /// Per written output column (in `CompiledModel.outputColumns` order), the value for each
+    /// row: a risk in percent, a value in its unit, or for label columns the index of the label;
+    /// NaN where the row's status is not ok.
     public var risks: [[Double]]
     /// Per row, the status.
     public var statuses: [RowStatus]
@@ -39,9 +40,8 @@ public final class Evaluator {
 
     private func score(_ m: CompiledModel, _ chunk: RecordChunk, cache: inout [String: [Double]]) -> ModelScores {
         let n = chunk.count
-        let statuses = rowStatuses(m, chunk)
+        var statuses = rowStatuses(m, chunk)
         let stratum = strata(m, chunk)
-        let noStratumReason = UInt64(m.reasons.count - 2)  // the loader appends these two reasons last
 
         // Design matrix, column by column.
         let p = m.features.count
@@ -65,53 +65,72 @@ public final class Evaluator {
                 }
             }
         }
-        let nCols = m.definition.outcomes.count * m.strata.count
-        let b = try! Matrix(rows: p, columns: nCols, columnMajor: m.coefficients)
-        // Shapes are fixed by construction (p features, p coefficient rows), so this cannot fail.
-        try! BLAS.gemm(design, b, into: &linearPredictors)
-
-        // Link and recalibration.
-        var finalStatuses = statuses
-        var risks: [[Double]] = []
         let nS = m.strata.count
+        let nCols = m.equationCount * nS
+        if nCols > 0 {
+            // Shapes are fixed by construction (p features, p coefficient rows): cannot fail.
+            let b = try! Matrix(rows: p, columns: nCols, columnMajor: m.coefficients)
+            try! BLAS.gemm(design, b, into: &linearPredictors)
+        }
+
+        // Rows without a stratum or without recalibration scales are not applicable.
         let recalValues = m.recalibrationField.flatMap { chunk.columns[$0]?.values }
-        for o in 0..<m.definition.outcomes.count {
+        for r in 0..<n where statuses[r].kind == .ok {
+            if stratum[r] < 0 {
+                statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.noStratumReason))
+            } else if let values = recalValues, m.recalibrationScales[Int(values[r])] == nil {
+                statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.noRecalibrationReason))
+            }
+        }
+
+        // Outcomes in order: equations (link, recalibration), combinations, lookups. Internal
+        // values are probabilities (0-1) for risks and values as computed otherwise.
+        var computed: [[Double]] = []
+        for rule in m.outcomes {
             var out = [Double](repeating: .nan, count: n)
-            linearPredictors.elements.withUnsafeBufferPointer { lp in
-                for r in 0..<n where finalStatuses[r].kind == .ok {
-                    let s = stratum[r]
-                    if s < 0 {
-                        finalStatuses[r] = RowStatus(kind: .notApplicable, detail: noStratumReason)
-                        continue
-                    }
-                    let col = o * nS + s
-                    let eta = lp[r + col * n]
-                    var risk: Double
-                    switch m.definition.link {
-                    case .cox:
-                        risk = -expm1(m.baselineLogSurvival[col] * exp(eta - m.meanLinearPredictor[col]))
-                    case .logistic:
-                        risk = 1 / (1 + exp(-(m.intercepts[col] + eta)))
-                    }
-                    if let values = recalValues {
-                        let code = Int(values[r])
-                        guard let scales = m.recalibrationScales[code] else {
-                            finalStatuses[r] = RowStatus(kind: .notApplicable, detail: noStratumReason + 1)
-                            continue
+            switch rule.kind {
+            case .equation(let e):
+                linearPredictors.elements.withUnsafeBufferPointer { lp in
+                    for r in 0..<n where statuses[r].kind == .ok {
+                        let s = stratum[r]
+                        let col = e * nS + s
+                        let eta = lp[r + col * n]
+                        var v: Double
+                        switch m.definition.link {
+                        case .cox: v = -expm1(m.baselineLogSurvival[col] * exp(eta - m.meanLinearPredictor[col]))
+                        case .logistic: v = 1 / (1 + exp(-(m.intercepts[col] + eta)))
+                        case .exp: v = exp(m.intercepts[col] + eta)
+                        case .identity: v = m.intercepts[col] + eta
                         }
-                        let (a, bb) = scales[s]
-                        risk = -expm1(-exp(a + bb * log(-log1p(-risk))))
+                        if let values = recalValues, let table = m.recalibrationScales[Int(values[r])] {
+                            let (a, b) = table[s][e]
+                            v = -expm1(-exp(a + b * log(-log1p(-v))))
+                        }
+                        out[r] = v
                     }
-                    out[r] = risk * 100
+                }
+            case .combine(let parts):
+                for r in 0..<n where statuses[r].kind == .ok {
+                    var survive = 1.0
+                    for j in parts { survive *= 1 - computed[j][r] }
+                    out[r] = 1 - survive
+                }
+            case .lookup(let source, let bounds, let values, let labels):
+                let src = m.outcomes[source]
+                for r in 0..<n where statuses[r].kind == .ok {
+                    let x = src.percent ? computed[source][r] * 100 : computed[source][r]
+                    var b = 0
+                    while b < bounds.count && x >= bounds[b] { b += 1 }
+                    out[r] = labels == nil ? values[b] : Double(b)
                 }
             }
-            risks.append(out)
+            computed.append(out)
         }
-        // A row whose status changed during the link (no stratum) loses any earlier outcome.
-        for r in 0..<n where finalStatuses[r].kind != .ok {
-            for o in risks.indices { risks[o][r] = .nan }
+        var risks: [[Double]] = []
+        for (o, rule) in m.outcomes.enumerated() where rule.written {
+            risks.append(rule.percent ? computed[o].map { $0 * 100 } : computed[o])
         }
-        return ModelScores(risks: risks, statuses: finalStatuses)
+        return ModelScores(risks: risks, statuses: statuses)
     }
 
     /// Per-row status from the model's input rules, in order of precedence: malformed row,
@@ -122,16 +141,26 @@ public final class Evaluator {
         var missing = [UInt64](repeating: 0, count: n)
         var outside = [UInt64](repeating: 0, count: n)
         var reason = [Int32](repeating: -1, count: n)
+        var missingOptional = [UInt64](repeating: 0, count: n)
+        var derived = [UInt64](repeating: 0, count: n)
         for (k, rule) in m.inputs.enumerated() {
             let bit: UInt64 = 1 << UInt64(k)
             guard let col = chunk.columns[rule.field] else {
-                for r in 0..<n { missing[r] |= bit }
+                if rule.optional {
+                    for r in 0..<n { missingOptional[r] |= bit }
+                } else {
+                    for r in 0..<n { missing[r] |= bit }
+                }
                 continue
+            }
+            if let d = chunk.derived[rule.field] {
+                for r in 0..<n where d[r] { derived[r] |= bit }
             }
             let plausible = rule.spec.plausible
             for r in 0..<n {
                 switch col.states[r] {
-                case .missing: missing[r] |= bit
+                case .missing:
+                    if rule.optional { missingOptional[r] |= bit } else { missing[r] |= bit }
                 case .invalid: invalid[r] |= bit
                 case .present:
                     let v = col.values[r]
@@ -178,6 +207,8 @@ public final class Evaluator {
             } else if reason[r] >= 0 {
                 out[r] = RowStatus(kind: .notApplicable, detail: UInt64(reason[r]))
             }
+            out[r].missingOptional = missingOptional[r]
+            out[r].derived = derived[r]
         }
         return out
     }
@@ -219,28 +250,80 @@ public final class Evaluator {
         func values(_ field: Int) -> [Double] {
             chunk.columns[field]?.values ?? [Double](repeating: .nan, count: n)
         }
+        var out: [Double]
         switch step.op {
         case .linear(let field, let center, let scale):
             let x = values(field)
-            if center == 0 && scale == 1 { return x }
-            return x.map { ($0 - center) / scale }
+            out = center == 0 && scale == 1 ? x : x.map { ($0 - center) / scale }
         case .log(let field, let multiplier, let center):
             let x = values(field)
-            if multiplier == 1 && center == 0 { return x.map { Foundation.log($0) } }
-            return x.map { Foundation.log($0 * multiplier) - center }
-        case .hinge(let field, let knot, let above):
+            out = multiplier == 1 && center == 0 ? x.map { Foundation.log($0) } : x.map { Foundation.log($0 * multiplier) - center }
+        case .power(let field, let multiplier, let exponent, let center, let scale):
             let x = values(field)
-            return above ? x.map { $0.isNaN ? .nan : Swift.max($0 - knot, 0) } : x.map { $0.isNaN ? .nan : Swift.max(knot - $0, 0) }
+            if exponent == 0 {
+                out = x.map { (Foundation.log($0 * multiplier) - center) / scale }
+            } else if exponent == 1 {
+                out = x.map { ($0 * multiplier - center) / scale }
+            } else if exponent == 2 {
+                out = x.map { let y = $0 * multiplier; return (y * y - center) / scale }
+            } else if exponent == -1 {
+                out = x.map { (1 / ($0 * multiplier) - center) / scale }
+            } else if exponent == -2 {
+                out = x.map { let y = $0 * multiplier; return (1 / (y * y) - center) / scale }
+            } else if exponent == 0.5 {
+                out = x.map { (($0 * multiplier).squareRoot() - center) / scale }
+            } else {
+                out = x.map { (Foundation.pow($0 * multiplier, exponent) - center) / scale }
+            }
+        case .hinge(let field, let knot, let above, let multiplier, let scale, let isLog):
+            let x = values(field)
+            if isLog {
+                out = above
+                    ? x.map { $0.isNaN ? .nan : Swift.max(Foundation.log($0 * multiplier / knot), 0) / scale }
+                    : x.map { $0.isNaN ? .nan : Swift.max(Foundation.log(knot / ($0 * multiplier)), 0) / scale }
+            } else {
+                out = above
+                    ? x.map { $0.isNaN ? .nan : Swift.max($0 * multiplier - knot, 0) / scale }
+                    : x.map { $0.isNaN ? .nan : Swift.max(knot - $0 * multiplier, 0) / scale }
+            }
         case .indicator(let field, let value):
             let x = values(field)
-            return x.map { $0.isNaN ? .nan : ($0 == value ? 1 : 0) }
+            out = x.map { $0.isNaN ? .nan : ($0 == value ? 1 : 0) }
+        case .missingIndicator(let field):
+            if let col = chunk.columns[field] {
+                out = col.states.map { $0 == .missing ? 1 : 0 }
+            } else {
+                out = [Double](repeating: 1, count: n)
+            }
+        case .points(let field, let bands):
+            let x = values(field)
+            out = x.map { v in
+                if v.isNaN { return .nan }
+                for b in bands {
+                    if let eq = b.equals {
+                        if v == eq { return b.points }
+                    } else if let below = b.below {
+                        if v < below { return b.points }
+                    } else {
+                        return b.points
+                    }
+                }
+                return .nan
+            }
         case .product(let idx):
-            var out = earlier[idx[0]]
+            out = earlier[idx[0]]
             for j in idx.dropFirst() {
                 let y = earlier[j]
                 for r in 0..<n { out[r] *= y[r] }
             }
-            return out
         }
+        if let z = step.zeroWhenMissing {
+            if let col = chunk.columns[z] {
+                for r in 0..<n where col.states[r] == .missing { out[r] = 0 }
+            } else {
+                for r in 0..<n { out[r] = 0 }
+            }
+        }
+        return out
     }
 }

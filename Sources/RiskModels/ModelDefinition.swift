@@ -34,17 +34,57 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         }
     }
 
-    /// A predicted outcome; the output column is `<model id>_<id>_<horizon>y`.
+    /// A predicted outcome; the output column is `<model id>_<id>_<horizon>y` unless `column`
+    /// names it.
     public struct Outcome: Codable, Sendable, Equatable {
         public var id: String
-        public var horizonYears: Int
+        public var horizonYears: Int?
         public var description: String
+        /// Explicit output column name.
+        public var column: String?
+        /// `percent` (default: risk × 100) or `value` (written as computed, in `unit`).
+        public var scale: OutputScale?
+        public var unit: String?
+        /// Decimals for this column (default: the run's `--digits`).
+        public var digits: Int?
+        /// This outcome is 1 − Π(1 − p) of other outcomes (after their recalibration).
+        public var combine: Combine?
+        /// This outcome is looked up from another outcome's value.
+        public var lookup: Lookup?
+        /// false: computed (e.g. a component of a combination) but not written.
+        public var output: Bool?
+        /// false: no WHO-style risk-band flag for this outcome.
+        public var riskBands: Bool?
 
         enum CodingKeys: String, CodingKey {
             case id
             case horizonYears = "horizon_years"
-            case description
+            case description, column, scale, unit, digits, combine, lookup, output
+            case riskBands = "risk_bands"
         }
+    }
+
+    public enum OutputScale: String, Codable, Sendable, Equatable {
+        case percent, value
+    }
+
+    public struct Combine: Codable, Sendable, Equatable {
+        public var anyOf: [String]
+        enum CodingKeys: String, CodingKey { case anyOf = "any_of" }
+    }
+
+    /// Bands of another outcome's value: the first band whose `below` exceeds it (the last band
+    /// is open) gives `value`, or its `label` when `write` is `label`.
+    public struct Lookup: Codable, Sendable, Equatable {
+        public var of: String
+        public var bands: [LookupBand]
+        public var write: String?
+    }
+
+    public struct LookupBand: Codable, Sendable, Equatable {
+        public var below: Double?
+        public var value: Double?
+        public var label: String?
     }
 
     /// What a row outside an input's range gets.
@@ -64,6 +104,9 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         public var max: Double?
         public var outside: OutsidePolicy?
         public var values: [String]?
+        /// A missing optional input does not stop scoring: features computed from it are 0 and
+        /// its `missing_indicator` feature is 1; the status notes `missing_optional:<field>`.
+        public var optional: Bool?
         public var note: String?
     }
 
@@ -85,6 +128,12 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
     /// - `hinge`: max(x − knot, 0) (`side` "above", the default) or max(knot − x, 0) ("below")
     /// - `indicator`: 1 when the input equals `equals`, else 0
     /// - `product`: the product of the features named in `of`
+    /// - `power`: ((x · multiplier)^exponent − center) / scale; exponent 0 means ln(x · multiplier)
+    /// - `missing_indicator`: 1 when the (optional) input is missing, else 0
+    /// - `points`: points from `bands` (first band whose `below` exceeds x, or whose `equals`
+    ///   matches x)
+    /// Hinges also take `multiplier` and `scale` (max(x·m − knot, 0)/scale), and `log: true`
+    /// (max(ln(x·m/knot), 0) above, max(ln(knot/(x·m)), 0) below).
     public struct Feature: Codable, Sendable, Equatable {
         public var name: String
         public var kind: Kind
@@ -96,11 +145,22 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         public var knot: Double?
         public var side: String?
         public var equals: ScalarValue?
+        public var exponent: Double?
+        public var log: Bool?
+        public var bands: [PointsBand]?
         public var note: String?
 
         public enum Kind: String, Codable, Sendable, Equatable {
-            case linear, log, hinge, indicator, product
+            case linear, log, hinge, indicator, product, power, points
+            case missingIndicator = "missing_indicator"
         }
+    }
+
+    /// One row of a points table.
+    public struct PointsBand: Codable, Sendable, Equatable {
+        public var below: Double?
+        public var equals: Double?
+        public var points: Double
     }
 
     /// The link from linear predictor to risk.
@@ -109,6 +169,10 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         case cox
         /// risk = 1 / (1 + exp(−(intercept + lp)))
         case logistic
+        /// value = exp(intercept + lp) (a log-linear equation, e.g. eGFR)
+        case exp
+        /// value = intercept + lp (e.g. a points sum)
+        case identity
     }
 
     /// A group of rows sharing one set of coefficients (e.g. white women).
@@ -128,7 +192,7 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         public var baselineSurvival: Double?
         /// Cox: the mean linear predictor subtracted before exponentiating (0 when centred).
         public var meanLinearPredictor: Double?
-        /// Logistic: the intercept.
+        /// Logistic, exp and identity links: the intercept (default 0 for exp and identity).
         public var intercept: Double?
 
         enum CodingKeys: String, CodingKey {
@@ -146,8 +210,9 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         public var kind: String
         /// The category field choosing the scales (e.g. `score2_region`).
         public var by: String
-        /// Value of `by` → stratum id → [scale1, scale2].
-        public var scales: [String: [String: [Double]]]
+        /// Value of `by` → stratum id → [scale1, scale2] (all outcomes), or → outcome id →
+        /// [scale1, scale2] (per outcome).
+        public var scales: [String: [String: ScalePair]]
         public var source: String
     }
 
@@ -166,6 +231,37 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case source, inputs, expected, published
             case tolerancePP = "tolerance_pp"
+        }
+    }
+}
+
+/// Recalibration scales for a stratum: one pair for every outcome, or a pair per outcome.
+public enum ScalePair: Codable, Sendable, Equatable {
+    case all([Double])
+    case perOutcome([String: [Double]])
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let a = try? c.decode([Double].self) {
+            self = .all(a)
+        } else {
+            self = .perOutcome(try c.decode([String: [Double]].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .all(let a): try c.encode(a)
+        case .perOutcome(let d): try c.encode(d)
+        }
+    }
+
+    /// The pair for an outcome.
+    public func pair(for outcome: String) -> [Double]? {
+        switch self {
+        case .all(let a): return a
+        case .perOutcome(let d): return d[outcome]
         }
     }
 }

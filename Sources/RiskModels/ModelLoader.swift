@@ -57,8 +57,12 @@ public enum ModelLoader {
         }
         guard !d.outcomes.isEmpty else { throw bad("outcomes", "at least one outcome is needed") }
         guard Set(d.outcomes.map(\.id)).count == d.outcomes.count else { throw bad("outcomes", "outcome ids repeat") }
-        for (i, o) in d.outcomes.enumerated() where o.horizonYears <= 0 {
-            throw bad("outcomes[\(i)].horizon_years", "must be positive")
+        for (i, o) in d.outcomes.enumerated() {
+            if let h = o.horizonYears, h <= 0 { throw bad("outcomes[\(i)].horizon_years", "must be positive") }
+            if o.horizonYears == nil && o.column == nil && o.output != false {
+                throw bad("outcomes[\(i)]", "a written outcome needs horizon_years or column")
+            }
+            if let dg = o.digits, !(0...12).contains(dg) { throw bad("outcomes[\(i)].digits", "must be 0-12") }
         }
 
         // Inputs.
@@ -102,9 +106,11 @@ public enum ModelLoader {
             inputRules.append(
                 .init(
                     name: input.field, field: fi, spec: spec, min: input.min, max: input.max,
-                    outside: outside, allowedCodes: allowed, belowReason: below, aboveReason: above))
+                    outside: outside, allowedCodes: allowed, belowReason: below, aboveReason: above,
+                    optional: input.optional ?? false))
         }
         let inputFields = Set(inputRules.map(\.field))
+        let optionalFields = Set(inputRules.filter(\.optional).map(\.field))
 
         func codeValue(_ v: ScalarValue, field: Int, key: String) throws(ModelFileError) -> Double {
             let spec = CanonicalSchema.fields[field]
@@ -145,40 +151,90 @@ public enum ModelLoader {
                 }
                 return fi
             }
+            func numericInput(_ what: String) throws(ModelFileError) -> Int {
+                let fi = try inputField()
+                if case .category = CanonicalSchema.fields[fi].kind {
+                    throw bad(key + ".input", "\(what) needs a numeric input")
+                }
+                return fi
+            }
+            func positiveLowerBound(_ fi: Int) throws(ModelFileError) {
+                let spec = CanonicalSchema.fields[fi]
+                let lowest = d.inputs.first { $0.field == spec.name }?.min ?? spec.plausible?.lowerBound ?? 0
+                guard lowest > 0 else {
+                    throw bad(key + ".input", "a log of \(spec.name) needs a positive lower bound (set inputs[].min)")
+                }
+            }
             let op: CompiledModel.FeatureStep.Op
-            let cacheKey: String
+            var cacheKey: String
+            var zeroField: Int?
             switch f.kind {
             case .linear:
-                let fi = try inputField()
+                let fi = try numericInput("linear")
                 let scale = f.scale ?? 1
                 guard scale != 0 else { throw bad(key + ".scale", "must not be 0") }
                 op = .linear(field: fi, center: f.center ?? 0, scale: scale)
                 cacheKey = "lin(\(fi),\(f.center ?? 0),\(scale))"
+                zeroField = fi
             case .log:
-                let fi = try inputField()
-                let spec = CanonicalSchema.fields[fi]
-                guard spec.kind == .numeric else { throw bad(key + ".input", "log needs a numeric input") }
-                let lowest = d.inputs.first { $0.field == spec.name }?.min ?? spec.plausible?.lowerBound ?? 0
-                guard lowest > 0 || (spec.plausible?.lowerBound ?? 0) > 0 else {
-                    throw bad(key + ".input", "log of \(spec.name) needs a positive lower bound (set inputs[].min)")
-                }
+                let fi = try numericInput("log")
+                try positiveLowerBound(fi)
                 let m = f.multiplier ?? 1
                 guard m > 0 else { throw bad(key + ".multiplier", "must be positive") }
                 op = .log(field: fi, multiplier: m, center: f.center ?? 0)
                 cacheKey = "log(\(fi),\(m),\(f.center ?? 0))"
+                zeroField = fi
+            case .power:
+                let fi = try numericInput("power")
+                let m = f.multiplier ?? 1
+                guard m > 0 else { throw bad(key + ".multiplier", "must be positive") }
+                guard let e = f.exponent, e.isFinite else { throw bad(key + ".exponent", "a power needs an exponent (0 means ln)") }
+                if e <= 0 { try positiveLowerBound(fi) }
+                let scale = f.scale ?? 1
+                guard scale != 0 else { throw bad(key + ".scale", "must not be 0") }
+                op = .power(field: fi, multiplier: m, exponent: e, center: f.center ?? 0, scale: scale)
+                cacheKey = "pow(\(fi),\(m),\(e),\(f.center ?? 0),\(scale))"
+                zeroField = fi
             case .hinge:
-                let fi = try inputField()
+                let fi = try numericInput("hinge")
                 guard let knot = f.knot else { throw bad(key + ".knot", "a hinge needs a knot") }
                 let side = f.side ?? "above"
                 guard side == "above" || side == "below" else { throw bad(key + ".side", "must be \"above\" or \"below\"") }
-                op = .hinge(field: fi, knot: knot, above: side == "above")
-                cacheKey = "hinge(\(fi),\(knot),\(side))"
+                let m = f.multiplier ?? 1
+                let scale = f.scale ?? 1
+                guard scale != 0 else { throw bad(key + ".scale", "must not be 0") }
+                let isLog = f.log ?? false
+                if isLog {
+                    guard knot > 0, m > 0 else { throw bad(key + ".knot", "a log hinge needs a positive knot and multiplier") }
+                    try positiveLowerBound(fi)
+                }
+                op = .hinge(field: fi, knot: knot, above: side == "above", multiplier: m, scale: scale, log: isLog)
+                cacheKey = "hinge(\(fi),\(knot),\(side),\(m),\(scale),\(isLog))"
+                zeroField = fi
             case .indicator:
                 let fi = try inputField()
                 guard let eq = f.equals else { throw bad(key + ".equals", "an indicator needs a value") }
                 let v = try codeValue(eq, field: fi, key: key + ".equals")
                 op = .indicator(field: fi, value: v)
                 cacheKey = "ind(\(fi),\(v))"
+                zeroField = fi
+            case .missingIndicator:
+                let fi = try inputField()
+                guard optionalFields.contains(fi) else {
+                    throw bad(key + ".input", "a missing_indicator needs an optional input (inputs[].optional)")
+                }
+                op = .missingIndicator(field: fi)
+                cacheKey = "miss(\(fi))"
+            case .points:
+                let fi = try numericInput("points")
+                guard let bands = f.bands, !bands.isEmpty else { throw bad(key + ".bands", "a points feature needs bands") }
+                for (b, band) in bands.enumerated() where band.below != nil && band.equals != nil {
+                    throw bad(key + ".bands[\(b)]", "give either below or equals, not both")
+                }
+                let rows = bands.map { (below: $0.below, equals: $0.equals, points: $0.points) }
+                op = .points(field: fi, bands: rows)
+                cacheKey = "pts(\(fi)," + rows.map { "\($0.below ?? .nan)/\($0.equals ?? .nan)/\($0.points)" }.joined(separator: ";") + ")"
+                zeroField = fi
             case .product:
                 guard let of = f.of, of.count >= 2 else { throw bad(key + ".of", "a product needs at least two features") }
                 var idx: [Int] = []
@@ -191,8 +247,66 @@ public enum ModelLoader {
                 op = .product(idx)
                 cacheKey = "prod(" + idx.map { steps[$0].key }.joined(separator: "*") + ")"
             }
+            if let z = zeroField, optionalFields.contains(z) {
+                cacheKey += "|opt"
+            } else {
+                zeroField = nil
+            }
             featureIndex[f.name] = steps.count
-            steps.append(.init(name: f.name, op: op, key: cacheKey))
+            steps.append(.init(name: f.name, op: op, key: cacheKey, zeroWhenMissing: zeroField))
+        }
+
+        // Outcomes: equations, combinations, lookups.
+        let outcomeIndex = Dictionary(uniqueKeysWithValues: d.outcomes.enumerated().map { ($1.id, $0) })
+        var equationOutcomes: [Int] = []
+        var rules: [CompiledModel.OutcomeRule] = []
+        for (o, outcome) in d.outcomes.enumerated() {
+            let key = "outcomes[\(o)]"
+            let percent = (outcome.scale ?? .percent) == .percent
+            let written = outcome.output ?? true
+            if let c = outcome.combine {
+                guard outcome.lookup == nil else { throw bad(key, "give combine or lookup, not both") }
+                var parts: [Int] = []
+                for id in c.anyOf {
+                    guard let j = outcomeIndex[id], j != o, d.outcomes[j].combine == nil, d.outcomes[j].lookup == nil else {
+                        throw bad(key + ".combine.any_of", "\"\(id)\" must be another outcome with equations")
+                    }
+                    parts.append(j)
+                }
+                guard parts.count >= 2 else { throw bad(key + ".combine.any_of", "needs at least two outcomes") }
+                rules.append(.init(id: outcome.id, kind: .combine(parts), percent: percent, written: written))
+            } else if let l = outcome.lookup {
+                guard let j = outcomeIndex[l.of], j < o else {
+                    throw bad(key + ".lookup.of", "\"\(l.of)\" must be an outcome listed before this one")
+                }
+                guard let last = l.bands.last, last.below == nil, l.bands.dropLast().allSatisfy({ $0.below != nil }) else {
+                    throw bad(key + ".lookup.bands", "every band but the last needs 'below'; the last has none")
+                }
+                let bounds = l.bands.dropLast().map { $0.below! }
+                guard zip(bounds, bounds.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                    throw bad(key + ".lookup.bands", "'below' must increase")
+                }
+                let writeLabel = l.write == "label"
+                if writeLabel {
+                    guard l.bands.allSatisfy({ $0.label != nil }) else { throw bad(key + ".lookup.bands", "write: label needs a label in every band") }
+                } else {
+                    guard l.bands.allSatisfy({ $0.value != nil }) else { throw bad(key + ".lookup.bands", "every band needs a value") }
+                }
+                rules.append(.init(
+                    id: outcome.id,
+                    kind: .lookup(source: j, bounds: bounds, values: l.bands.map { $0.value ?? .nan },
+                                  labels: writeLabel ? l.bands.map { $0.label! } : nil),
+                    percent: false, written: written))
+            } else {
+                if !percent && (d.link == .cox || d.link == .logistic) {
+                    throw bad(key + ".scale", "a \(d.link.rawValue) outcome is a risk: scale must be percent")
+                }
+                if percent && (d.link == .exp || d.link == .identity) {
+                    throw bad(key + ".scale", "an \(d.link.rawValue) outcome is a value: set scale to \"value\"")
+                }
+                rules.append(.init(id: outcome.id, kind: .equation(equationOutcomes.count), percent: percent, written: written))
+                equationOutcomes.append(o)
+            }
         }
 
         // Strata and equations.
@@ -200,7 +314,7 @@ public enum ModelLoader {
         guard Set(d.strata.map(\.id)).count == d.strata.count else { throw bad("strata", "stratum ids repeat") }
         let p = steps.count
         let nS = d.strata.count
-        let nCols = d.outcomes.count * nS
+        let nCols = equationOutcomes.count * nS
         var coef = [Double](repeating: 0, count: p * nCols)
         var lnS0 = [Double](repeating: 0, count: nCols)
         var means = [Double](repeating: 0, count: nCols)
@@ -221,10 +335,11 @@ public enum ModelLoader {
                 conds.append((fi, mask))
             }
             stratumRules.append(.init(conditions: conds))
-            for (o, outcome) in d.outcomes.enumerated() {
+            for (e, o) in equationOutcomes.enumerated() {
+                let outcome = d.outcomes[o]
                 let ekey = key + ".equations." + outcome.id
                 guard let eq = stratum.equations[outcome.id] else { throw bad(ekey, "missing equation for outcome \(outcome.id)") }
-                let col = o * nS + s
+                let col = e * nS + s
                 for (name, value) in eq.coefficients {
                     guard let j = featureIndex[name] else { throw bad(ekey + ".coefficients." + name, "no feature of that name") }
                     guard value.isFinite else { throw bad(ekey + ".coefficients." + name, "must be finite") }
@@ -240,18 +355,25 @@ public enum ModelLoader {
                 case .logistic:
                     guard let b0 = eq.intercept, b0.isFinite else { throw bad(ekey + ".intercept", "a logistic equation needs an intercept") }
                     intercepts[col] = b0
+                case .exp, .identity:
+                    let b0 = eq.intercept ?? 0
+                    guard b0.isFinite else { throw bad(ekey + ".intercept", "must be finite") }
+                    intercepts[col] = b0
                 }
             }
-            for name in stratum.equations.keys where !d.outcomes.contains(where: { $0.id == name }) {
-                throw bad(key + ".equations." + name, "not an outcome of the model")
+            for name in stratum.equations.keys {
+                guard let o = outcomeIndex[name], equationOutcomes.contains(o) else {
+                    throw bad(key + ".equations." + name, "not an outcome with equations")
+                }
             }
         }
 
         // Recalibration.
         var recalField: Int?
-        var recalScales: [[(Double, Double)]?] = []
+        var recalScales: [[[(Double, Double)]]?] = []
         if let r = d.recalibration {
             guard r.kind == "cloglog" else { throw bad("recalibration.kind", "only \"cloglog\" is known") }
+            guard d.link == .cox || d.link == .logistic else { throw bad("recalibration", "only risks (cox, logistic) can be recalibrated") }
             guard let fi = CanonicalSchema.indexByName[r.by], inputFields.contains(fi),
                 case .category(let vocab) = CanonicalSchema.fields[fi].kind
             else { throw bad("recalibration.by", "must be a category input of the model") }
@@ -259,19 +381,27 @@ public enum ModelLoader {
             recalScales = Array(repeating: nil, count: vocab.values.count)
             for (value, perStratum) in r.scales {
                 guard let c = vocab.index(of: value) else { throw bad("recalibration.scales." + value, "not a value of \(r.by)") }
-                var row: [(Double, Double)] = []
+                var table: [[(Double, Double)]] = []
                 for stratum in d.strata {
-                    guard let pair = perStratum[stratum.id], pair.count == 2, pair.allSatisfy(\.isFinite) else {
-                        throw bad("recalibration.scales.\(value).\(stratum.id)", "needs [scale1, scale2]")
+                    guard let pairs = perStratum[stratum.id] else {
+                        throw bad("recalibration.scales.\(value).\(stratum.id)", "missing")
                     }
-                    row.append((pair[0], pair[1]))
+                    var row: [(Double, Double)] = []
+                    for o in equationOutcomes {
+                        let id = d.outcomes[o].id
+                        guard let pair = pairs.pair(for: id), pair.count == 2, pair.allSatisfy(\.isFinite) else {
+                            throw bad("recalibration.scales.\(value).\(stratum.id)", "needs [scale1, scale2] for \(id)")
+                        }
+                        row.append((pair[0], pair[1]))
+                    }
+                    table.append(row)
                 }
-                recalScales[c] = row
+                recalScales[c] = table
             }
         }
 
         // Examples must name output columns.
-        let outputs = Set(d.outcomes.map { "\(d.id)_\($0.id)_\($0.horizonYears)y" })
+        let outputs = Set(d.outcomes.filter { $0.output ?? true }.map { $0.column ?? "\(d.id)_\($0.id)_\($0.horizonYears ?? 0)y" })
         for (i, ex) in d.examples.enumerated() {
             for k in ex.expected.keys where !outputs.contains(k) {
                 throw bad("examples[\(i)].expected.\(k)", "not an output column of the model")
@@ -281,13 +411,14 @@ public enum ModelLoader {
             }
         }
 
-        _ = reason("no_matching_stratum")
-        _ = reason("no_recalibration_for_" + (d.recalibration?.by ?? "value"))
+        let noStratum = reason("no_matching_stratum")
+        let noRecal = reason("no_recalibration_for_" + (d.recalibration?.by ?? "value"))
         return CompiledModel(
             definition: d, file: file, inputs: inputRules, exclusions: exclusionRules, reasons: reasons,
-            features: steps, strata: stratumRules, coefficients: coef, baselineLogSurvival: lnS0,
-            meanLinearPredictor: means, intercepts: intercepts, recalibrationField: recalField,
-            recalibrationScales: recalScales)
+            features: steps, strata: stratumRules, outcomes: rules, equationCount: equationOutcomes.count,
+            coefficients: coef, baselineLogSurvival: lnS0, meanLinearPredictor: means, intercepts: intercepts,
+            recalibrationField: recalField, recalibrationScales: recalScales, noStratumReason: noStratum,
+            noRecalibrationReason: noRecal)
     }
 
     static func formatBound(_ x: Double) -> String {

@@ -9,8 +9,24 @@ enum ModelDescription {
         var s = "\(d.id) — \(d.title) (version \(d.version))\n"
         s += "Source: \(d.citation.reference)\n  doi:\(d.citation.doi); \(d.citation.table)\n"
         for c in d.citation.confirmedBy ?? [] { s += "  confirmed by: \(c)\n" }
-        s += "Outputs: " + zip(d.outcomes, m.outputColumns).map { "\($1) (\($0.description), \($0.horizonYears) y, %)" }.joined(separator: "; ") + "\n"
-        s += "Link: \(d.link.rawValue)" + (d.link == .cox ? " — risk = 1 − S0^exp(lp − mean)" : " — risk = 1/(1+exp(−(b0 + lp)))") + "\n"
+        s += "Outputs: " + m.outputColumns.joined(separator: ", ") + "\n"
+        for o in d.outcomes {
+            var line = "  \(o.id): \(o.description)"
+            if let h = o.horizonYears { line += ", \(h) y" }
+            line += (o.scale ?? .percent) == .percent ? ", %" : (o.unit.map { ", \($0)" } ?? "")
+            if let c = o.combine { line += " = 1 − Π(1 − p) of " + c.anyOf.joined(separator: ", ") }
+            if let l = o.lookup { line += " = bands of \(l.of)" }
+            if o.output == false { line += " (not written)" }
+            s += line + "\n"
+        }
+        let linkText: String
+        switch d.link {
+        case .cox: linkText = "risk = 1 − S0^exp(lp − mean)"
+        case .logistic: linkText = "risk = 1/(1 + exp(−(b0 + lp)))"
+        case .exp: linkText = "value = exp(b0 + lp)"
+        case .identity: linkText = "value = b0 + lp"
+        }
+        s += "Link: \(d.link.rawValue) — \(linkText)\n"
         s += "Inputs:\n"
         for i in d.inputs {
             var line = "  \(i.field)"
@@ -33,7 +49,31 @@ enum ModelDescription {
                 desc = "ln(\(f.input!)" + (f.multiplier.map { $0 == 1 ? "" : " × \(fmt($0))" } ?? "") + ")"
                 if let c = f.center, c != 0 { desc += " − \(fmt(c))" }
             case .hinge:
-                desc = (f.side ?? "above") == "above" ? "max(\(f.input!) − \(fmt(f.knot ?? 0)), 0)" : "max(\(fmt(f.knot ?? 0)) − \(f.input!), 0)"
+                var x = f.input!
+                if let mul = f.multiplier, mul != 1 { x += " × \(fmt(mul))" }
+                let k = fmt(f.knot ?? 0)
+                let above = (f.side ?? "above") == "above"
+                if f.log == true {
+                    desc = above ? "max(ln(\(x) / \(k)), 0)" : "max(ln(\(k) / (\(x))), 0)"
+                } else {
+                    desc = above ? "max(\(x) − \(k), 0)" : "max(\(k) − \(x), 0)"
+                }
+                if let sc = f.scale, sc != 1 { desc += " / \(fmt(sc))" }
+            case .power:
+                var x = f.input!
+                if let mul = f.multiplier, mul != 1 { x = "(\(x) × \(fmt(mul)))" }
+                desc = (f.exponent ?? 1) == 0 ? "ln\(x)" : "\(x)^\(fmt(f.exponent ?? 1))"
+                if let c = f.center, c != 0 { desc = "(\(desc) − \(fmt(c)))" }
+                if let sc = f.scale, sc != 1 { desc += " / \(fmt(sc))" }
+            case .missingIndicator:
+                desc = "[\(f.input!) missing]"
+            case .points:
+                let bands: [String] = (f.bands ?? []).map { b in
+                    if let e = b.equals { return "=\(fmt(e)):\(fmt(b.points))" }
+                    if let below = b.below { return "<\(fmt(below)):\(fmt(b.points))" }
+                    return "else:\(fmt(b.points))"
+                }
+                desc = "points(\(f.input!); " + bands.joined(separator: ", ") + ")"
             case .indicator:
                 desc = "[\(f.input!) = \(f.equals.map { "\($0)" } ?? "?")]"
             case .product:
@@ -59,7 +99,17 @@ enum ModelDescription {
         if let r = d.recalibration {
             s += "Recalibration (\(r.kind), by \(r.by)): 1 − exp(−exp(scale1 + scale2 · ln(−ln(1 − p)))) — \(r.source)\n"
             for (value, per) in r.scales.sorted(by: { $0.key < $1.key }) {
-                s += "  \(value): " + per.sorted { $0.key < $1.key }.map { "\($0.key) [\($0.value.map(fmt).joined(separator: ", "))]" }.joined(separator: "; ") + "\n"
+                var parts: [String] = []
+                for (stratum, pair) in per.sorted(by: { $0.key < $1.key }) {
+                    switch pair {
+                    case .all(let a):
+                        parts.append("\(stratum) [" + a.map(fmt).joined(separator: ", ") + "]")
+                    case .perOutcome(let d):
+                        let inner = d.sorted { $0.key < $1.key }.map { "\($0.key) [" + $0.value.map(fmt).joined(separator: ", ") + "]" }
+                        parts.append("\(stratum) {" + inner.joined(separator: ", ") + "}")
+                    }
+                }
+                s += "  \(value): " + parts.joined(separator: "; ") + "\n"
             }
         }
         for n in d.notes ?? [] { s += "Note: \(n)\n" }

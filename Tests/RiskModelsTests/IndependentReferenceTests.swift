@@ -62,7 +62,7 @@ import Testing
     @Test func score2UncalibratedMatches() throws {
         for (id, file) in [("score2", "score2"), ("score2_op", "score2_op")] {
             var def = try library.model(id).definition
-            def.recalibration!.scales = def.recalibration!.scales.mapValues { $0.mapValues { _ in [0, 1] } }
+            def.recalibration!.scales = def.recalibration!.scales.mapValues { $0.mapValues { _ in ScalePair.all([0, 1]) } }
             let identity = try ModelLoader.compile(def, file: "identity-\(id)")
             let rows = try Self.rows(file).filter { $0["diabetes"] == "0" || id == "score2_op" }
             let column = "expected_\(id)_cvd_uncalibrated_10y"
