@@ -98,6 +98,14 @@ public struct CompiledModel: Sendable {
     let recalibrationScales: [[[(Double, Double)]]?]
     let noStratumReason: Int
     let noRecalibrationReason: Int
+    /// For chart files: the lookup table that gives the (single) outcome.
+    private(set) var chart: ChartTable?
+
+    func withChart(_ table: ChartTable) -> CompiledModel {
+        var m = self
+        m.chart = table
+        return m
+    }
 
     /// The input names in input order (for rendering statuses).
     public var inputNames: [String] { inputs.map(\.name) }

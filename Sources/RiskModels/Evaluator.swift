@@ -85,6 +85,17 @@ public final class Evaluator {
 
         // Outcomes in order: equations (link, recalibration), combinations, lookups. Internal
         // values are probabilities (0-1) for risks and values as computed otherwise.
+        if let chart = m.chart {
+            var out = [Double](repeating: .nan, count: n)
+            for r in 0..<n where statuses[r].kind == .ok {
+                if let v = chart.value(chunk, row: r) {
+                    out[r] = v
+                } else {
+                    statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.noStratumReason))
+                }
+            }
+            return ModelScores(risks: [out], statuses: statuses)
+        }
         var computed: [[Double]] = []
         for rule in m.outcomes {
             var out = [Double](repeating: .nan, count: n)

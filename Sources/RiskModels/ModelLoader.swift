@@ -443,7 +443,7 @@ public struct ModelLibrary: Sendable {
     public static func embedded() throws(ModelFileError) -> ModelLibrary {
         var compiled: [CompiledModel] = []
         for file in ModelCatalog.files where !file.path.hasPrefix("rules/") {
-            compiled.append(try ModelLoader.compile(json: file.text, file: "Models/" + file.path))
+            compiled.append(try ModelLoader.compileAny(json: file.text, file: "Models/" + file.path))
         }
         return try ModelLibrary(models: compiled)
     }
@@ -466,7 +466,7 @@ public struct ModelLibrary: Sendable {
             guard let text = try? String(contentsOf: url, encoding: .utf8) else {
                 throw .malformed(file: url.path, key: "", problem: "cannot read the file as UTF-8")
             }
-            let m = try ModelLoader.compile(json: text, file: url.path)
+            let m = try ModelLoader.compileAny(json: text, file: url.path)
             if let other = extra[m.id] { throw .duplicateID(id: m.id, files: [other, url.path]) }
             extra[m.id] = url.path
             byID[m.id] = m
