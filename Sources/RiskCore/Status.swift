@@ -43,6 +43,9 @@ public struct RowStatus: Hashable, Sendable {
     public var missingOptional: UInt64 = 0
     /// Inputs (bit set by input index) derived from other fields: the note `derived:<fields>`.
     public var derived: UInt64 = 0
+    /// Outcome-level notes (bit set by note index of the model), e.g. a 30-year outcome left
+    /// empty above age 59.
+    public var outcomeNotes: UInt64 = 0
 
     public init(kind: StatusKind, detail: UInt64 = 0) {
         self.kind = kind
@@ -54,10 +57,13 @@ public struct RowStatus: Hashable, Sendable {
 
     /// Renders the status as in the output contract (`ok`, `missing:sbp+hdl`, `invalid:row`,
     /// `ok;derived:egfr`, ...).
-    public func render(inputNames: [String], reasons: [String]) -> String {
+    public func render(inputNames: [String], reasons: [String], outcomeNotes notes: [String] = []) -> String {
         var text = renderKind(inputNames: inputNames, reasons: reasons)
         if missingOptional != 0 { text += ";missing_optional:" + Self.names(missingOptional, inputNames) }
         if derived != 0 { text += ";derived:" + Self.names(derived, inputNames) }
+        if outcomeNotes != 0 {
+            for (i, n) in notes.enumerated() where i < 64 && outcomeNotes & (1 << UInt64(i)) != 0 { text += ";" + n }
+        }
         return text
     }
 

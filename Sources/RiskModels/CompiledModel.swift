@@ -24,12 +24,27 @@ public struct CompiledModel: Sendable {
         let spec: FieldSpec
         let min: Double?
         let max: Double?
+        let below: Double?
         let outside: ModelDefinition.OutsidePolicy
         /// Allowed category codes (bit set); nil = all.
         let allowedCodes: UInt64?
+        /// Allowed numeric values (0/1 and code fields); nil = all.
+        let allowedNumbers: [Double]?
         let belowReason: Int?
         let aboveReason: Int?
         let optional: Bool
+        let floor: Bool
+    }
+
+    /// A valid range on a ratio of two inputs (e.g. QRISK3's cholesterol/HDL 1-12): outside it
+    /// the row is `out_of_range:<label>`.
+    struct RatioCheck: Sendable {
+        let numerator: Int
+        let denominator: Int
+        let multiplier: Double
+        let min: Double?
+        let max: Double?
+        let label: String
     }
 
     struct ExclusionRule: Sendable {
@@ -42,11 +57,13 @@ public struct CompiledModel: Sendable {
         enum Op: Sendable {
             case linear(field: Int, center: Double, scale: Double)
             case log(field: Int, multiplier: Double, center: Double)
-            case power(field: Int, multiplier: Double, exponent: Double, center: Double, scale: Double)
-            case hinge(field: Int, knot: Double, above: Bool, multiplier: Double, scale: Double, log: Bool)
+            case power(field: Int, multiplier: Double, exponent: Double, center: Double, scale: Double, timesLog: Bool)
+            case ratio(numerator: Int, denominator: Int, multiplier: Double, center: Double, scale: Double)
+            case hinge(field: Int, knot: Double, above: Bool, multiplier: Double, center: Double, scale: Double, log: Bool)
+            case sum([Int], weights: [Double], center: Double, scale: Double)
             case indicator(field: Int, value: Double)
             case missingIndicator(field: Int)
-            case points(field: Int, bands: [(below: Double?, equals: Double?, points: Double)])
+            case points(field: Int, bands: [(below: Double?, atMost: Double?, equals: Double?, points: Double)])
             case product([Int])
         }
         let name: String
@@ -76,14 +93,20 @@ public struct CompiledModel: Sendable {
         let kind: OutcomeKind
         let percent: Bool
         let written: Bool
+        /// Where the outcome applies: (field, min, max, note index) — outside, the cell is empty
+        /// and the row's status carries the note.
+        var conditions: [(field: Int, min: Double?, max: Double?, belowNote: Int, aboveNote: Int)] = []
     }
+
+    /// Notes an outcome's `when` can add to a status (e.g. `not_applicable_30y:age_above_59`).
+    var outcomeNotes: [String] = []
 
     let inputs: [InputRule]
     let exclusions: [ExclusionRule]
     let reasons: [String]
     let features: [FeatureStep]
     let strata: [StratumRule]
-    let outcomes: [OutcomeRule]
+    var outcomes: [OutcomeRule]
     /// Number of outcomes with equations.
     let equationCount: Int
     /// Coefficients, p × (equations · strata), column = equation · strataCount + stratum.
@@ -107,13 +130,18 @@ public struct CompiledModel: Sendable {
         return m
     }
 
-    /// The input names in input order (for rendering statuses).
-    public var inputNames: [String] { inputs.map(\.name) }
+    let ratioChecks: [RatioCheck]
+
+    /// The names a status may list: the inputs in input order, then the ratio range labels.
+    public var inputNames: [String] { inputs.map(\.name) + ratioChecks.map(\.label) }
+    /// Whether any input is truncated to whole numbers.
+    var hasFlooredInputs: Bool { inputs.contains(where: \.floor) }
     /// The reasons `not_applicable` may carry.
     public var notApplicableReasons: [String] { reasons }
     /// Canonical fields the model reads.
     public var requiredFields: [String] {
         var names = inputs.map(\.name)
+        for e in exclusions { names.append(CanonicalSchema.fields[e.field].name) }
         if let r = recalibrationField { names.append(CanonicalSchema.fields[r].name) }
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }
@@ -124,8 +152,11 @@ public struct CompiledModel: Sendable {
         reasons: [String], features: [FeatureStep], strata: [StratumRule], outcomes: [OutcomeRule],
         equationCount: Int, coefficients: [Double], baselineLogSurvival: [Double],
         meanLinearPredictor: [Double], intercepts: [Double], recalibrationField: Int?,
-        recalibrationScales: [[[(Double, Double)]]?], noStratumReason: Int, noRecalibrationReason: Int
+        recalibrationScales: [[[(Double, Double)]]?], noStratumReason: Int, noRecalibrationReason: Int,
+        ratioChecks: [RatioCheck], outcomeNotes: [String]
     ) {
+        self.ratioChecks = ratioChecks
+        self.outcomeNotes = outcomeNotes
         self.definition = definition
         self.file = file
         var columns: [String] = []
@@ -164,6 +195,6 @@ public struct CompiledModel: Sendable {
 
     /// Renders a row status of this model as text.
     public func render(_ status: RowStatus) -> String {
-        status.render(inputNames: inputNames, reasons: reasons)
+        status.render(inputNames: inputNames, reasons: reasons, outcomeNotes: outcomeNotes)
     }
 }

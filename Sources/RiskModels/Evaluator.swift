@@ -38,8 +38,16 @@ public final class Evaluator {
         return models.map { score($0, chunk, cache: &cache) }
     }
 
-    private func score(_ m: CompiledModel, _ chunk: RecordChunk, cache: inout [String: [Double]]) -> ModelScores {
-        let n = chunk.count
+    private func score(_ m: CompiledModel, _ original: RecordChunk, cache: inout [String: [Double]]) -> ModelScores {
+        let n = original.count
+        var chunk = original
+        if m.hasFlooredInputs {
+            for rule in m.inputs where rule.floor {
+                guard var col = chunk.columns[rule.field] else { continue }
+                for r in 0..<n where col.states[r] == .present { col.values[r] = col.values[r].rounded(.towardZero) }
+                chunk.columns[rule.field] = col
+            }
+        }
         var statuses = rowStatuses(m, chunk)
         let stratum = strata(m, chunk)
 
@@ -135,6 +143,19 @@ public final class Evaluator {
                     out[r] = labels == nil ? values[b] : Double(b)
                 }
             }
+            for c in rule.conditions {
+                guard let col = chunk.columns[c.field] else { continue }
+                for r in 0..<n where statuses[r].kind == .ok && col.states[r] == .present {
+                    let v = col.values[r]
+                    if let lo = c.min, v < lo {
+                        out[r] = .nan
+                        statuses[r].outcomeNotes |= 1 << UInt64(c.belowNote)
+                    } else if let hi = c.max, v > hi {
+                        out[r] = .nan
+                        statuses[r].outcomeNotes |= 1 << UInt64(c.aboveNote)
+                    }
+                }
+            }
             computed.append(out)
         }
         var risks: [[Double]] = []
@@ -179,6 +200,10 @@ public final class Evaluator {
                         invalid[r] |= bit
                         continue
                     }
+                    if let allowed = rule.allowedNumbers, !allowed.contains(v) {
+                        invalid[r] |= bit
+                        continue
+                    }
                     if let pl = plausible, !pl.contains(v) {
                         outside[r] |= bit
                         continue
@@ -189,7 +214,7 @@ public final class Evaluator {
                         } else {
                             outside[r] |= bit
                         }
-                    } else if let hi = rule.max, v > hi {
+                    } else if let hi = rule.max ?? rule.below, v > hi || (rule.below != nil && v == hi) {
                         if let ar = rule.aboveReason {
                             if reason[r] < 0 { reason[r] = Int32(ar) }
                         } else {
@@ -197,6 +222,15 @@ public final class Evaluator {
                         }
                     }
                 }
+            }
+        }
+        for (k, check) in m.ratioChecks.enumerated() {
+            let bit: UInt64 = 1 << UInt64(m.inputs.count + k)
+            guard let num = chunk.columns[check.numerator], let den = chunk.columns[check.denominator] else { continue }
+            for r in 0..<n where num.states[r] == .present && den.states[r] == .present {
+                let x = num.values[r] / den.values[r] * check.multiplier
+                if let lo = check.min, x < lo { outside[r] |= bit }
+                if let hi = check.max, x > hi { outside[r] |= bit }
             }
         }
         for e in m.exclusions {
@@ -269,9 +303,11 @@ public final class Evaluator {
         case .log(let field, let multiplier, let center):
             let x = values(field)
             out = multiplier == 1 && center == 0 ? x.map { Foundation.log($0) } : x.map { Foundation.log($0 * multiplier) - center }
-        case .power(let field, let multiplier, let exponent, let center, let scale):
+        case .power(let field, let multiplier, let exponent, let center, let scale, let timesLog):
             let x = values(field)
-            if exponent == 0 {
+            if timesLog {
+                out = x.map { let y = $0 * multiplier; return ((exponent == 0 ? Foundation.log(y) : Foundation.pow(y, exponent)) * Foundation.log(y) - center) / scale }
+            } else if exponent == 0 {
                 out = x.map { (Foundation.log($0 * multiplier) - center) / scale }
             } else if exponent == 1 {
                 out = x.map { ($0 * multiplier - center) / scale }
@@ -286,17 +322,28 @@ public final class Evaluator {
             } else {
                 out = x.map { (Foundation.pow($0 * multiplier, exponent) - center) / scale }
             }
-        case .hinge(let field, let knot, let above, let multiplier, let scale, let isLog):
+        case .hinge(let field, let knot, let above, let multiplier, let center, let scale, let isLog):
             let x = values(field)
             if isLog {
                 out = above
-                    ? x.map { $0.isNaN ? .nan : Swift.max(Foundation.log($0 * multiplier / knot), 0) / scale }
-                    : x.map { $0.isNaN ? .nan : Swift.max(Foundation.log(knot / ($0 * multiplier)), 0) / scale }
+                    ? x.map { $0.isNaN ? .nan : (Swift.max(Foundation.log($0 * multiplier / knot), 0) - center) / scale }
+                    : x.map { $0.isNaN ? .nan : (Swift.max(Foundation.log(knot / ($0 * multiplier)), 0) - center) / scale }
             } else {
                 out = above
-                    ? x.map { $0.isNaN ? .nan : Swift.max($0 * multiplier - knot, 0) / scale }
-                    : x.map { $0.isNaN ? .nan : Swift.max(knot - $0 * multiplier, 0) / scale }
+                    ? x.map { $0.isNaN ? .nan : (Swift.max($0 * multiplier - knot, 0) - center) / scale }
+                    : x.map { $0.isNaN ? .nan : (Swift.max(knot - $0 * multiplier, 0) - center) / scale }
             }
+        case .sum(let idx, let weights, let center, let scale):
+            out = [Double](repeating: 0, count: n)
+            for (j, w) in zip(idx, weights) {
+                let y = earlier[j]
+                for r in 0..<n { out[r] += w * y[r] }
+            }
+            if center != 0 || scale != 1 { for r in 0..<n { out[r] = (out[r] - center) / scale } }
+        case .ratio(let numerator, let denominator, let multiplier, let center, let scale):
+            let a = values(numerator)
+            let b = values(denominator)
+            out = (0..<n).map { r in (a[r] / b[r] * multiplier - center) / scale }
         case .indicator(let field, let value):
             let x = values(field)
             out = x.map { $0.isNaN ? .nan : ($0 == value ? 1 : 0) }
@@ -315,6 +362,8 @@ public final class Evaluator {
                         if v == eq { return b.points }
                     } else if let below = b.below {
                         if v < below { return b.points }
+                    } else if let atMost = b.atMost {
+                        if v <= atMost { return b.points }
                     } else {
                         return b.points
                     }

@@ -55,12 +55,22 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         public var output: Bool?
         /// false: no WHO-style risk-band flag for this outcome.
         public var riskBands: Bool?
+        /// The outcome applies only where these numeric fields are in range (inclusive); elsewhere
+        /// its cell is empty and the status notes `not_applicable_<horizon>y:<field>_above_<max>`.
+        public var when: [String: Range]?
+        public var note: String?
+
+        public struct Range: Codable, Sendable, Equatable {
+            public var min: Double?
+            public var max: Double?
+        }
 
         enum CodingKeys: String, CodingKey {
             case id
             case horizonYears = "horizon_years"
             case description, column, scale, unit, digits, combine, lookup, output
             case riskBands = "risk_bands"
+            case when, note
         }
     }
 
@@ -101,9 +111,16 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
     public struct Input: Codable, Sendable, Equatable {
         public var field: String
         public var min: Double?
+        /// Inclusive upper limit.
         public var max: Double?
+        /// Exclusive upper limit (e.g. age below 75 for a chart whose last band is 70–74).
+        public var below: Double?
         public var outside: OutsidePolicy?
-        public var values: [String]?
+        /// Accepted values: category words, or numbers for 0/1 and code fields.
+        public var values: [ScalarValue]?
+        /// Truncate to a whole number before range checks and features (e.g. QRISK3's C code
+        /// takes age in completed years).
+        public var floor: Bool?
         /// A missing optional input does not stop scoring: features computed from it are 0 and
         /// its `missing_indicator` feature is 1; the status notes `missing_optional:<field>`.
         public var optional: Bool?
@@ -128,7 +145,11 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
     /// - `hinge`: max(x − knot, 0) (`side` "above", the default) or max(knot − x, 0) ("below")
     /// - `indicator`: 1 when the input equals `equals`, else 0
     /// - `product`: the product of the features named in `of`
-    /// - `power`: ((x · multiplier)^exponent − center) / scale; exponent 0 means ln(x · multiplier)
+    /// - `power`: ((x · multiplier)^exponent − center) / scale; exponent 0 means ln(x · multiplier);
+    ///   with `times_log`, ((x·m)^exponent · ln(x·m) − center) / scale
+    /// - `ratio`: (numerator / denominator · multiplier − center) / scale, with an optional valid range
+    /// - `sum`: (Σ weights[i] · feature[of[i]] − center) / scale
+    /// Hinges also take `center`: (max(x·m − knot, 0) − center) / scale.
     /// - `missing_indicator`: 1 when the (optional) input is missing, else 0
     /// - `points`: points from `bands` (first band whose `below` exceeds x, or whose `equals`
     ///   matches x)
@@ -146,21 +167,50 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         public var side: String?
         public var equals: ScalarValue?
         public var exponent: Double?
+        /// With `power`: multiply by ln(x · multiplier) (the fractional-polynomial repeated power).
+        public var timesLog: Bool?
         public var log: Bool?
+        /// With `ratio`: numerator / denominator (inputs), and an optional valid range of the
+        /// ratio whose violation gives `out_of_range:<range_label>`.
+        public var numerator: String?
+        public var denominator: String?
+        public var min: Double?
+        public var max: Double?
+        public var rangeLabel: String?
+        /// With `sum`: weights of the features in `of` (default 1 each).
+        public var weights: [Double]?
         public var bands: [PointsBand]?
         public var note: String?
 
         public enum Kind: String, Codable, Sendable, Equatable {
-            case linear, log, hinge, indicator, product, power, points
+            case linear, log, hinge, indicator, product, power, points, ratio, sum
             case missingIndicator = "missing_indicator"
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, kind, input, of, multiplier, center, scale, knot, side, equals, exponent
+            case timesLog = "times_log"
+            case log, bands, note, numerator, denominator, min, max
+            case rangeLabel = "range_label"
+            case weights
         }
     }
 
     /// One row of a points table.
     public struct PointsBand: Codable, Sendable, Equatable {
+        /// x < below
         public var below: Double?
+        /// x ≤ at_most
+        public var atMost: Double?
+        /// x = equals
         public var equals: Double?
         public var points: Double
+
+        enum CodingKeys: String, CodingKey {
+            case below
+            case atMost = "at_most"
+            case equals, points
+        }
     }
 
     /// The link from linear predictor to risk.

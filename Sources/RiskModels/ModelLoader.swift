@@ -82,19 +82,29 @@ public enum ModelLoader {
             if inputRules.contains(where: { $0.field == fi }) { throw bad(key + ".field", "\(input.field) listed twice") }
             let spec = CanonicalSchema.fields[fi]
             if let lo = input.min, let hi = input.max, lo > hi { throw bad(key, "min \(lo) is above max \(hi)") }
+            if input.max != nil && input.below != nil { throw bad(key, "give max or below, not both") }
             var allowed: UInt64?
+            var allowedNumbers: [Double]?
             if let values = input.values {
-                guard case .category(let vocab) = spec.kind else {
-                    throw bad(key + ".values", "\(input.field) is not a category field")
-                }
-                var mask: UInt64 = 0
-                for v in values {
-                    guard let c = vocab.index(of: v) else {
-                        throw bad(key + ".values", "\"\(v)\" is not a value of \(input.field) (\(vocab.values.joined(separator: ", ")))")
+                if case .category(let vocab) = spec.kind {
+                    var mask: UInt64 = 0
+                    for v in values {
+                        guard case .text(let word) = v, let c = vocab.index(of: word) else {
+                            throw bad(key + ".values", "\"\(v)\" is not a value of \(input.field) (\(vocab.values.joined(separator: ", ")))")
+                        }
+                        mask |= 1 << UInt64(c)
                     }
-                    mask |= 1 << UInt64(c)
+                    allowed = mask
+                } else {
+                    var numbers: [Double] = []
+                    for v in values {
+                        guard case .number(let x) = v else {
+                            throw bad(key + ".values", "\(input.field) is numeric: \"\(v)\" is not a number")
+                        }
+                        numbers.append(x)
+                    }
+                    allowedNumbers = numbers
                 }
-                allowed = mask
             }
             let outside = input.outside ?? .outOfRange
             var below: Int?
@@ -102,15 +112,18 @@ public enum ModelLoader {
             if outside == .notApplicable {
                 if let lo = input.min { below = reason("\(input.field)_below_\(formatBound(lo))") }
                 if let hi = input.max { above = reason("\(input.field)_above_\(formatBound(hi))") }
+                if let b = input.below { above = reason("\(input.field)_at_least_\(formatBound(b))") }
             }
             inputRules.append(
                 .init(
-                    name: input.field, field: fi, spec: spec, min: input.min, max: input.max,
-                    outside: outside, allowedCodes: allowed, belowReason: below, aboveReason: above,
-                    optional: input.optional ?? false))
+                    name: input.field, field: fi, spec: spec, min: input.min, max: input.max, below: input.below,
+                    outside: outside, allowedCodes: allowed, allowedNumbers: allowedNumbers,
+                    belowReason: below, aboveReason: above, optional: input.optional ?? false,
+                    floor: input.floor ?? false))
         }
         let inputFields = Set(inputRules.map(\.field))
         let optionalFields = Set(inputRules.filter(\.optional).map(\.field))
+        let flooredFields = Set(inputRules.filter(\.floor).map(\.field))
 
         func codeValue(_ v: ScalarValue, field: Int, key: String) throws(ModelFileError) -> Double {
             let spec = CanonicalSchema.fields[field]
@@ -131,8 +144,9 @@ public enum ModelLoader {
         var exclusionRules: [CompiledModel.ExclusionRule] = []
         for (i, e) in (d.exclusions ?? []).enumerated() {
             let key = "exclusions[\(i)]"
-            guard let fi = CanonicalSchema.indexByName[e.field], inputFields.contains(fi) else {
-                throw bad(key + ".field", "\"\(e.field)\" must be one of the model's inputs")
+            // A field that is not an input is checked only where the input has it.
+            guard let fi = CanonicalSchema.indexByName[e.field] else {
+                throw bad(key + ".field", "unknown canonical field \"\(e.field)\"")
             }
             let v = try codeValue(e.equals, field: fi, key: key + ".equals")
             exclusionRules.append(.init(field: fi, value: v, reason: reason(e.reason)))
@@ -141,6 +155,7 @@ public enum ModelLoader {
         // Features, in order; each may use inputs and earlier features.
         var featureIndex: [String: Int] = [:]
         var steps: [CompiledModel.FeatureStep] = []
+        var ratioChecks: [CompiledModel.RatioCheck] = []
         for (i, f) in d.features.enumerated() {
             let key = "features[\(i)]"
             guard featureIndex[f.name] == nil else { throw bad(key + ".name", "feature \(f.name) defined twice") }
@@ -192,8 +207,10 @@ public enum ModelLoader {
                 if e <= 0 { try positiveLowerBound(fi) }
                 let scale = f.scale ?? 1
                 guard scale != 0 else { throw bad(key + ".scale", "must not be 0") }
-                op = .power(field: fi, multiplier: m, exponent: e, center: f.center ?? 0, scale: scale)
-                cacheKey = "pow(\(fi),\(m),\(e),\(f.center ?? 0),\(scale))"
+                let timesLog = f.timesLog ?? false
+                if timesLog { try positiveLowerBound(fi) }
+                op = .power(field: fi, multiplier: m, exponent: e, center: f.center ?? 0, scale: scale, timesLog: timesLog)
+                cacheKey = "pow(\(fi),\(m),\(e),\(f.center ?? 0),\(scale),\(timesLog))"
                 zeroField = fi
             case .hinge:
                 let fi = try numericInput("hinge")
@@ -208,8 +225,9 @@ public enum ModelLoader {
                     guard knot > 0, m > 0 else { throw bad(key + ".knot", "a log hinge needs a positive knot and multiplier") }
                     try positiveLowerBound(fi)
                 }
-                op = .hinge(field: fi, knot: knot, above: side == "above", multiplier: m, scale: scale, log: isLog)
-                cacheKey = "hinge(\(fi),\(knot),\(side),\(m),\(scale),\(isLog))"
+                let center = f.center ?? 0
+                op = .hinge(field: fi, knot: knot, above: side == "above", multiplier: m, center: center, scale: scale, log: isLog)
+                cacheKey = "hinge(\(fi),\(knot),\(side),\(m),\(center),\(scale),\(isLog))"
                 zeroField = fi
             case .indicator:
                 let fi = try inputField()
@@ -228,13 +246,49 @@ public enum ModelLoader {
             case .points:
                 let fi = try numericInput("points")
                 guard let bands = f.bands, !bands.isEmpty else { throw bad(key + ".bands", "a points feature needs bands") }
-                for (b, band) in bands.enumerated() where band.below != nil && band.equals != nil {
-                    throw bad(key + ".bands[\(b)]", "give either below or equals, not both")
+                for (b, band) in bands.enumerated() where [band.below, band.atMost, band.equals].compactMap({ $0 }).count > 1 {
+                    throw bad(key + ".bands[\(b)]", "give one of below, at_most or equals")
                 }
-                let rows = bands.map { (below: $0.below, equals: $0.equals, points: $0.points) }
+                let rows = bands.map { (below: $0.below, atMost: $0.atMost, equals: $0.equals, points: $0.points) }
                 op = .points(field: fi, bands: rows)
-                cacheKey = "pts(\(fi)," + rows.map { "\($0.below ?? .nan)/\($0.equals ?? .nan)/\($0.points)" }.joined(separator: ";") + ")"
+                cacheKey = "pts(\(fi)," + rows.map { "\($0.below ?? .nan)/\($0.atMost ?? .nan)/\($0.equals ?? .nan)/\($0.points)" }.joined(separator: ";") + ")"
                 zeroField = fi
+            case .ratio:
+                guard let numName = f.numerator, let denName = f.denominator,
+                    let num = CanonicalSchema.indexByName[numName], inputFields.contains(num),
+                    let den = CanonicalSchema.indexByName[denName], inputFields.contains(den)
+                else { throw bad(key, "a ratio needs numerator and denominator among the model's inputs") }
+                let m = f.multiplier ?? 1
+                let scale = f.scale ?? 1
+                guard scale != 0 else { throw bad(key + ".scale", "must not be 0") }
+                op = .ratio(numerator: num, denominator: den, multiplier: m, center: f.center ?? 0, scale: scale)
+                cacheKey = "ratio(\(num),\(den),\(m),\(f.center ?? 0),\(scale))"
+                if optionalFields.contains(num) || optionalFields.contains(den) {
+                    throw bad(key, "a ratio of optional inputs is not supported")
+                }
+                if f.min != nil || f.max != nil {
+                    let label = f.rangeLabel ?? f.name
+                    if !ratioChecks.contains(where: { $0.label == label && $0.numerator == num && $0.denominator == den }) {
+                        ratioChecks.append(.init(numerator: num, denominator: den, multiplier: m, min: f.min, max: f.max, label: label))
+                    }
+                }
+            case .sum:
+                guard let of = f.of, !of.isEmpty else { throw bad(key + ".of", "a sum needs features") }
+                let weights = f.weights ?? Array(repeating: 1, count: of.count)
+                guard weights.count == of.count, weights.allSatisfy(\.isFinite) else {
+                    throw bad(key + ".weights", "needs one finite weight per feature in 'of'")
+                }
+                var idx: [Int] = []
+                for name in of {
+                    guard let j = featureIndex[name] else {
+                        throw bad(key + ".of", "\"\(name)\" is not a feature defined above this one")
+                    }
+                    idx.append(j)
+                }
+                let scale = f.scale ?? 1
+                guard scale != 0 else { throw bad(key + ".scale", "must not be 0") }
+                op = .sum(idx, weights: weights, center: f.center ?? 0, scale: scale)
+                cacheKey = "sum(" + zip(idx, weights).map { "\($1)*\(steps[$0].key)" }.joined(separator: "+") + ",\(f.center ?? 0),\(scale))"
             case .product:
                 guard let of = f.of, of.count >= 2 else { throw bad(key + ".of", "a product needs at least two features") }
                 var idx: [Int] = []
@@ -247,6 +301,8 @@ public enum ModelLoader {
                 op = .product(idx)
                 cacheKey = "prod(" + idx.map { steps[$0].key }.joined(separator: "*") + ")"
             }
+            if let z = zeroField, flooredFields.contains(z) { cacheKey += "|floor" }
+            if case .ratio(let a, let b, _, _, _) = op, flooredFields.contains(a) || flooredFields.contains(b) { cacheKey += "|floor" }
             if let z = zeroField, optionalFields.contains(z) {
                 cacheKey += "|opt"
             } else {
@@ -411,6 +467,28 @@ public enum ModelLoader {
             }
         }
 
+        // Outcome-level applicability (`when`).
+        var outcomeNotes: [String] = []
+        func note(_ text: String) -> Int {
+            if let i = outcomeNotes.firstIndex(of: text) { return i }
+            outcomeNotes.append(text)
+            return outcomeNotes.count - 1
+        }
+        for (o, outcome) in d.outcomes.enumerated() {
+            for (fieldName, range) in (outcome.when ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let key = "outcomes[\(o)].when.\(fieldName)"
+                guard let fi = CanonicalSchema.indexByName[fieldName], inputFields.contains(fi),
+                    CanonicalSchema.fields[fi].kind == .numeric
+                else { throw bad(key, "must be a numeric input of the model") }
+                guard range.min != nil || range.max != nil else { throw bad(key, "give min or max") }
+                let tag = "not_applicable_" + (outcome.horizonYears.map { "\($0)y" } ?? outcome.id)
+                let below = note("\(tag):\(fieldName)_below_\(formatBound(range.min ?? 0))")
+                let above = note("\(tag):\(fieldName)_above_\(formatBound(range.max ?? 0))")
+                rules[o].conditions.append((fi, range.min, range.max, below, above))
+            }
+        }
+        guard outcomeNotes.count <= 64 else { throw bad("outcomes", "too many outcome conditions") }
+
         let noStratum = reason("no_matching_stratum")
         let noRecal = reason("no_recalibration_for_" + (d.recalibration?.by ?? "value"))
         return CompiledModel(
@@ -418,7 +496,7 @@ public enum ModelLoader {
             features: steps, strata: stratumRules, outcomes: rules, equationCount: equationOutcomes.count,
             coefficients: coef, baselineLogSurvival: lnS0, meanLinearPredictor: means, intercepts: intercepts,
             recalibrationField: recalField, recalibrationScales: recalScales, noStratumReason: noStratum,
-            noRecalibrationReason: noRecal)
+            noRecalibrationReason: noRecal, ratioChecks: ratioChecks, outcomeNotes: outcomeNotes)
     }
 
     static func formatBound(_ x: Double) -> String {

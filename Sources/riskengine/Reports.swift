@@ -17,6 +17,9 @@ enum ModelDescription {
             if let c = o.combine { line += " = 1 − Π(1 − p) of " + c.anyOf.joined(separator: ", ") }
             if let l = o.lookup { line += " = bands of \(l.of)" }
             if o.output == false { line += " (not written)" }
+            for (field, r) in (o.when ?? [:]).sorted(by: { $0.key < $1.key }) {
+                line += " — only where \(field) \(r.min.map { "≥ \(fmt($0))" } ?? "")\(r.min != nil && r.max != nil ? " and " : "")\(r.max.map { "≤ \(fmt($0))" } ?? "")"
+            }
             s += line + "\n"
         }
         let linkText: String
@@ -31,8 +34,10 @@ enum ModelDescription {
         for i in d.inputs {
             var line = "  \(i.field)"
             if let lo = i.min, let hi = i.max { line += "  \(fmt(lo))–\(fmt(hi))" }
-            if let v = i.values { line += "  {\(v.joined(separator: ", "))}" }
+            if let v = i.values { line += "  {" + v.map(\.description).joined(separator: ", ") + "}" }
             if let o = i.outside, o == .notApplicable { line += "  (outside: not_applicable)" }
+            if i.optional == true { line += "  (optional)" }
+            if i.floor == true { line += "  (whole years)" }
             if let n = i.note { line += "  — \(n)" }
             s += line + "\n"
         }
@@ -58,15 +63,28 @@ enum ModelDescription {
                 } else {
                     desc = above ? "max(\(x) − \(k), 0)" : "max(\(k) − \(x), 0)"
                 }
+                if let c = f.center, c != 0 { desc = "(\(desc) − \(fmt(c)))" }
                 if let sc = f.scale, sc != 1 { desc += " / \(fmt(sc))" }
             case .power:
                 var x = f.input!
                 if let mul = f.multiplier, mul != 1 { x = "(\(x) × \(fmt(mul)))" }
                 desc = (f.exponent ?? 1) == 0 ? "ln\(x)" : "\(x)^\(fmt(f.exponent ?? 1))"
+                if f.timesLog == true { desc += " · ln\(x)" }
                 if let c = f.center, c != 0 { desc = "(\(desc) − \(fmt(c)))" }
                 if let sc = f.scale, sc != 1 { desc += " / \(fmt(sc))" }
             case .missingIndicator:
                 desc = "[\(f.input!) missing]"
+            case .ratio:
+                desc = "\(f.numerator ?? "?") / \(f.denominator ?? "?")"
+                if let mul = f.multiplier, mul != 1 { desc = "(\(desc)) × \(fmt(mul))" }
+                if let c = f.center, c != 0 { desc = "(\(desc) − \(fmt(c)))" }
+                if let sc = f.scale, sc != 1 { desc += " / \(fmt(sc))" }
+                if f.min != nil || f.max != nil { desc += "  [valid \(fmt(f.min ?? -.infinity))–\(fmt(f.max ?? .infinity))]" }
+            case .sum:
+                let w = f.weights ?? Array(repeating: 1, count: f.of?.count ?? 0)
+                desc = zip(f.of ?? [], w).map { "\(fmt($1))·\($0)" }.joined(separator: " + ")
+                if let c = f.center, c != 0 { desc = "(\(desc) − \(fmt(c)))" }
+                if let sc = f.scale, sc != 1 { desc += " / \(fmt(sc))" }
             case .points:
                 let bands: [String] = (f.bands ?? []).map { b in
                     if let e = b.equals { return "=\(fmt(e)):\(fmt(b.points))" }

@@ -11,23 +11,39 @@ import Testing
             "age": String(Int(ageRange.lowerBound + rng.nextDouble() * (ageRange.upperBound - ageRange.lowerBound - 2))),
             "sex": pick(["female", "male"]), "race": pick(["white", "black", "other"]),
             "smoker": pick(["0", "1"]), "diabetes": "0", "bp_treated": pick(["0", "1"]),
-            "sbp": String(Int(100 + rng.nextDouble() * 80)),
+            "sbp": String(Int(110 + rng.nextDouble() * 70)),  // PREVENT is J-shaped below 110 mmHg (its sbp_lt110 term)
             "total_chol": String(format2(3.5 + rng.nextDouble() * 4)),
             "hdl": String(format2(0.8 + rng.nextDouble() * 1.2)),
-            "bmi": String(format2(18 + rng.nextDouble() * 15)),
+            "bmi": String(format2(20.5 + rng.nextDouble() * 15)),
             "score2_region": pick(["low", "moderate", "high", "very_high"]),
+            "who_region": pick(["southeast_asia", "east_asia", "western_europe", "south_asia"]),
+            "egfr": String(Int(60 + rng.nextDouble() * 50)), "statin": "0",
+            "ethnicity": String(1 + Int(rng.nextDouble() * 9)), "townsend": "0", "sbp_sd": "8",
+            "smoking_category": "0", "diabetes_type": "none", "family_history_chd": "0",
+            "atrial_fibrillation": "0", "rheumatoid_arthritis": "0", "ckd_stage_3_5": "0", "migraine": "0",
+            "sle": "0", "severe_mental_illness": "0", "atypical_antipsychotic": "0", "corticosteroids": "0",
+            "erectile_dysfunction": "0",
         ]
     }
 
     static func format2(_ x: Double) -> Double { (x * 100).rounded() / 100 }
 
-    @Test(arguments: library.models.map(\.id))
+    /// The cardiovascular models (every model with age and SBP among its inputs); charts are
+    /// step functions, so for them the risk must not fall.
+    static let cardiovascular = library.models.filter { m in
+        let fields = Set(m.definition.inputs.map(\.field))
+        return fields.contains("age") && fields.contains("sbp")
+    }.map(\.id)
+
+    @Test(arguments: cardiovascular)
     func riskRisesWithAgeAndSBP(_ id: String) throws {
         let model = try library.model(id)
         let age = model.definition.inputs.first { $0.field == "age" }!
+        let ageMax = age.max ?? ((age.below ?? 80) - 1)
+        let strict = model.definition.features.count > 0
         var rng = SplitMix(seed: 42)
         for _ in 0..<200 {
-            var base = Self.randomRow(&rng, ageRange: age.min!...age.max!)
+            var base = Self.randomRow(&rng, ageRange: age.min!...ageMax)
             if id == "pce2013" {
                 // The published PCE are not monotone in age for every profile: the negative
                 // ln age × smoker (women −1.665, men −1.795) and ln age × ln treated SBP (black women
@@ -41,10 +57,15 @@ import Testing
             var higher = base
             higher["sbp"] = String(Int(base["sbp"]!)! + 10)
             let r = scoreRows(model, [base, older, higher])
-            try #require(r.allSatisfy { $0.status == "ok" }, "\(id): \(r.map(\.status))")
-            #expect(r[1].risks[0] > r[0].risks[0], "\(id): risk must rise with age: \(base)")
-            #expect(r[2].risks[0] > r[0].risks[0], "\(id): risk must rise with SBP: \(base)")
-            #expect(r[0].risks[0] > 0 && r[0].risks[0] < 100)
+            try #require(r.allSatisfy { $0.status == "ok" || $0.status.hasPrefix("ok;") }, "\(id): \(r.map(\.status))")
+            if strict {
+                #expect(r[1].risks[0] > r[0].risks[0], "\(id): risk must rise with age: \(base)")
+                #expect(r[2].risks[0] > r[0].risks[0], "\(id): risk must rise with SBP: \(base)")
+            } else {
+                #expect(r[1].risks[0] >= r[0].risks[0], "\(id): chart risk must not fall with age: \(base)")
+                #expect(r[2].risks[0] >= r[0].risks[0], "\(id): chart risk must not fall with SBP: \(base)")
+            }
+            #expect(r[0].risks[0] >= 0 && r[0].risks[0] < 100)
         }
     }
 

