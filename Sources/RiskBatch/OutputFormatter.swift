@@ -131,7 +131,7 @@ final class OutputFormatter: Sendable {
                 for m in 0..<nm {
                     out.append(0x2C)
                     let st = statuses[r * nm + m]
-                    if st.kind == .ok {
+                    if st == .ok {
                         out.append(contentsOf: okBytes)
                         okTally[m] += 1
                         continue

@@ -13,6 +13,8 @@ import RiskModels
 /// Options of a scoring run.
 public struct ScoreOptions: Sendable {
     public var models: [CompiledModel]
+    /// Derived inputs (BMI, eGFR) available to the run.
+    public var derivations: [Derivation]
     public var digits: Int
     public var parameters: RunParameters
     public var flags: FlagRules
@@ -22,11 +24,13 @@ public struct ScoreOptions: Sendable {
     public var chunkBytes: Int
 
     public init(
-        models: [CompiledModel], digits: Int = 2, parameters: RunParameters = RunParameters(),
+        models: [CompiledModel], derivations: [Derivation] = [], digits: Int = 2,
+        parameters: RunParameters = RunParameters(),
         flags: FlagRules, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
         chunkBytes: Int = 2 << 20
     ) {
         self.models = models
+        self.derivations = derivations
         self.digits = digits
         self.parameters = parameters
         self.flags = flags
@@ -163,9 +167,14 @@ public struct MemorySource: ByteSource {
 /// Runs a scoring job.
 public enum ScoreRun {
     /// Canonical fields a run reads: every model's inputs plus SBP and DBP for the flags.
-    public static func neededFields(_ models: [CompiledModel]) -> Set<Int> {
+    public static func neededFields(_ models: [CompiledModel], derivations: [Derivation] = []) -> Set<Int> {
         var s = Set<Int>()
-        for m in models { for f in m.requiredFields { if let i = CanonicalSchema.indexByName[f] { s.insert(i) } } }
+        for m in models {
+            for f in m.requiredFields + (m.fallback?.model.requiredFields ?? []) {
+                if let i = CanonicalSchema.indexByName[f] { s.insert(i) }
+            }
+        }
+        s.formUnion(Evaluator(models: models, derivations: derivations).derivationSources)
         for f in ["sbp", "dbp"] { s.insert(CanonicalSchema.indexByName[f]!) }
         return s
     }
@@ -195,7 +204,7 @@ public enum ScoreRun {
         let header = parseHeader(headerBytes)
         buffer.removeFirst(headerEnd ?? buffer.count)
 
-        let layout = try InputLayout(header: header, needed: neededFields(options.models))
+        let layout = try InputLayout(header: header, needed: neededFields(options.models, derivations: options.derivations))
         let formatter = OutputFormatter(options: options, layout: layout)
         try sink.write(formatter.headerLine())
 
@@ -209,7 +218,7 @@ public enum ScoreRun {
         summary.hasIDColumn = layout.hasID
 
         let coordinator = Coordinator(maxInFlight: options.threads * 2)
-        let evaluators = EvaluatorPool(models: options.models)
+        let evaluators = EvaluatorPool(models: options.models, derivations: options.derivations)
         let queue = DispatchQueue(label: "riskengine.workers", attributes: .concurrent)
         var nextIndex = 0
         var writeError: BatchError?
@@ -378,13 +387,17 @@ final class EvaluatorPool: @unchecked Sendable {
     private let lock = NSLock()
     private var free: [Evaluator] = []
     private let models: [CompiledModel]
+    private let derivations: [Derivation]
 
-    init(models: [CompiledModel]) { self.models = models }
+    init(models: [CompiledModel], derivations: [Derivation]) {
+        self.models = models
+        self.derivations = derivations
+    }
 
     func take() -> Evaluator {
         lock.lock()
         defer { lock.unlock() }
-        return free.popLast() ?? Evaluator(models: models)
+        return free.popLast() ?? Evaluator(models: models, derivations: derivations)
     }
 
     func give(_ e: Evaluator) {

@@ -46,6 +46,9 @@ public struct RowStatus: Hashable, Sendable {
     /// Outcome-level notes (bit set by note index of the model), e.g. a 30-year outcome left
     /// empty above age 59.
     public var outcomeNotes: UInt64 = 0
+    /// The row was scored by the model's fallback (e.g. WHO non-laboratory for a row without
+    /// cholesterol): the note `fallback:<model id>`.
+    public var fallback = false
 
     public init(kind: StatusKind, detail: UInt64 = 0) {
         self.kind = kind
@@ -57,8 +60,11 @@ public struct RowStatus: Hashable, Sendable {
 
     /// Renders the status as in the output contract (`ok`, `missing:sbp+hdl`, `invalid:row`,
     /// `ok;derived:egfr`, ...).
-    public func render(inputNames: [String], reasons: [String], outcomeNotes notes: [String] = []) -> String {
+    public func render(
+        inputNames: [String], reasons: [String], outcomeNotes notes: [String] = [], fallbackID: String? = nil
+    ) -> String {
         var text = renderKind(inputNames: inputNames, reasons: reasons)
+        if fallback { text += ";fallback:" + (fallbackID ?? "other_model") }
         if missingOptional != 0 { text += ";missing_optional:" + Self.names(missingOptional, inputNames) }
         if derived != 0 { text += ";derived:" + Self.names(derived, inputNames) }
         if outcomeNotes != 0 {

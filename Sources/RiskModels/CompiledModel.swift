@@ -1,5 +1,12 @@
 import RiskCore
 
+/// Boxes a fallback model (a struct cannot hold itself).
+public final class FallbackModel: Sendable {
+    public let model: CompiledModel
+    public var id: String { model.id }
+    init(_ model: CompiledModel) { self.model = model }
+}
+
 /// A validated model, ready for the evaluator: inputs resolved to canonical fields, features in
 /// dependency order with cache keys, coefficients as a p × (equations · strata) matrix.
 public struct CompiledModel: Sendable {
@@ -121,6 +128,20 @@ public struct CompiledModel: Sendable {
     let recalibrationScales: [[[(Double, Double)]]?]
     let noStratumReason: Int
     let noRecalibrationReason: Int
+    /// A model that scores the rows this one reports `missing:` for (run option, e.g. WHO
+    /// laboratory → non-laboratory when cholesterol is absent); same output shape.
+    public private(set) var fallback: FallbackModel?
+
+    /// Returns this model with a fallback; fails unless the outputs have the same shape.
+    public func withFallback(_ other: CompiledModel) -> CompiledModel? {
+        guard other.outputColumns.count == outputColumns.count, other.outputLabels.map({ $0 == nil }) == outputLabels.map({ $0 == nil }),
+            other.id != id
+        else { return nil }
+        var m = self
+        m.fallback = FallbackModel(other)
+        return m
+    }
+
     /// For chart files: the lookup table that gives the (single) outcome.
     private(set) var chart: ChartTable?
 
@@ -195,6 +216,6 @@ public struct CompiledModel: Sendable {
 
     /// Renders a row status of this model as text.
     public func render(_ status: RowStatus) -> String {
-        status.render(inputNames: inputNames, reasons: reasons, outcomeNotes: outcomeNotes)
+        status.render(inputNames: inputNames, reasons: reasons, outcomeNotes: outcomeNotes, fallbackID: fallback?.id)
     }
 }

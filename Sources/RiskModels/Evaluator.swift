@@ -25,17 +25,38 @@ public struct ModelScores: Sendable {
 /// Scores chunks. Holds scratch buffers, so use one instance per thread.
 public final class Evaluator {
     public let models: [CompiledModel]
+    /// Derivations for fields the models read (others are skipped).
+    public let derivations: [Derivation]
     private var design = Matrix(rows: 0, columns: 0)
     private var linearPredictors = Matrix(rows: 0, columns: 0)
 
-    public init(models: [CompiledModel]) {
+    public init(models: [CompiledModel], derivations: [Derivation] = []) {
         self.models = models
+        let needed = Set(models.flatMap { $0.requiredFields + ($0.fallback?.model.requiredFields ?? []) })
+        self.derivations = derivations.filter { needed.contains(CanonicalSchema.fields[$0.field].name) }
     }
 
-    /// Scores every model on the chunk.
-    public func score(_ chunk: RecordChunk) -> [ModelScores] {
+    /// Canonical fields the derivations read, in addition to the models' own.
+    public var derivationSources: Set<Int> { Set(derivations.flatMap(\.sources)) }
+
+    /// Scores every model on the chunk (after filling derivable missing inputs).
+    public func score(_ input: RecordChunk) -> [ModelScores] {
+        var chunk = input
+        for d in derivations { d.apply(to: &chunk) }
         var cache: [String: [Double]] = [:]
-        return models.map { score($0, chunk, cache: &cache) }
+        return models.map { m in
+            var scores = score(m, chunk, cache: &cache)
+            if let fb = m.fallback, scores.statuses.contains(where: { $0.kind == .missing }) {
+                let other = score(fb.model, chunk, cache: &cache)
+                for r in 0..<chunk.count where scores.statuses[r].kind == .missing && other.statuses[r].kind == .ok {
+                    for o in scores.risks.indices { scores.risks[o][r] = other.risks[o][r] }
+                    var st = RowStatus(kind: .ok)
+                    st.fallback = true
+                    scores.statuses[r] = st
+                }
+            }
+            return scores
+        }
     }
 
     private func score(_ m: CompiledModel, _ original: RecordChunk, cache: inout [String: [Double]]) -> ModelScores {

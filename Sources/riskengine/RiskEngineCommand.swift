@@ -82,6 +82,9 @@ struct Score: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: number of cores).")
     var threads: Int?
 
+    @Option(name: .customLong("fallback"), help: ArgumentHelp("Score rows that model A reports missing:… with model B instead, noted ok;fallback:B, e.g. who2019_lab=who2019_nonlab (repeatable).", valueName: "A=B"))
+    var fallbacks: [String] = []
+
     @Flag(name: .long, help: "Do not print the run summary.")
     var quiet = false
 
@@ -96,6 +99,22 @@ struct Score: ParsableCommand {
         guard Set(ids).count == ids.count else { throw ValidationError("--models names a model twice") }
     }
 
+    /// Attaches `--fallback A=B` models; returns a problem to report, if any.
+    func applyFallbacks(_ chosen: inout [CompiledModel], library lib: ModelLibrary) -> String? {
+        for pair in fallbacks {
+            let parts = pair.split(separator: "=").map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let k = chosen.firstIndex(where: { $0.id == parts[0] }) else {
+                return "--fallback \(pair): expected A=B with A one of --models"
+            }
+            guard let other = try? lib.model(parts[1]) else { return "--fallback \(pair): unknown model \(parts[1])" }
+            guard let m = chosen[k].withFallback(other) else {
+                return "--fallback \(pair): \(parts[1]) does not have the same outputs as \(parts[0])"
+            }
+            chosen[k] = m
+        }
+        return nil
+    }
+
     var modelIDs: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     func run() throws {
@@ -108,6 +127,7 @@ struct Score: ParsableCommand {
             if case .unknownModel = e { throw fail(e.description, Exit.usage) }
             throw fail(e.description, Exit.configError)
         }
+        if let problem = applyFallbacks(&chosen, library: lib) { throw fail(problem, Exit.usage) }
         var rules: FlagRules
         do {
             rules = try loadRules(flagsRules)
@@ -120,7 +140,8 @@ struct Score: ParsableCommand {
         }
         do {
             let parameters = try RunParameters(params)
-            var options = ScoreOptions(models: chosen, digits: digits, parameters: parameters, flags: rules)
+            var options = ScoreOptions(
+                models: chosen, derivations: lib.derivations, digits: digits, parameters: parameters, flags: rules)
             if let t = threads { options.threads = t }
             let summary = try runScore(input: input, output: output, options: options)
             if !quiet { FileHandle.standardError.write(Data(summary.render().utf8)) }
@@ -264,7 +285,8 @@ struct Demo: ParsableCommand {
             let lib = try ModelLibrary.embedded()
             try writeSynthetic(rows: rows, seed: seed, output: input)
             let params = try RunParameters(["score2_region=moderate"])
-            let options = ScoreOptions(models: lib.models, parameters: params, flags: try FlagRules.bundled())
+            let options = ScoreOptions(
+                models: lib.models, derivations: lib.derivations, parameters: params, flags: try FlagRules.bundled())
             let summary = try runScore(input: input, output: output, options: options)
             print(DemoReport.render(summary, models: lib.models, input: input, output: output), terminator: "")
         } catch let e as BatchError {
