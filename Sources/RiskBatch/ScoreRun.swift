@@ -27,7 +27,7 @@ public struct ScoreOptions: Sendable {
         models: [CompiledModel], derivations: [Derivation] = [], digits: Int = 2,
         parameters: RunParameters = RunParameters(),
         flags: FlagRules, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-        chunkBytes: Int = 2 << 20
+        chunkBytes: Int = 1 << 20
     ) {
         self.models = models
         self.derivations = derivations
@@ -185,6 +185,7 @@ public enum ScoreRun {
     ) throws(BatchError) -> RunSummary {
         let start = DispatchTime.now()
         BLAS.setThreads(1)
+        ComputeRuntime.keepLargeAllocationsOnTheHeap()
         var buffer: [UInt8] = []
         buffer.reserveCapacity(options.chunkBytes * 2)
 
