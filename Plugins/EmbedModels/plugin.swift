@@ -1,7 +1,7 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds every JSON file under the package's `Models/` folder into the target as Swift source,
+/// Embeds every JSON and CSV file under the package's `Models/` folder into the target as Swift source,
 /// so the `riskengine` binary carries its model library and needs no resource bundle at run time.
 @main
 struct EmbedModels: BuildToolPlugin {
@@ -24,7 +24,7 @@ struct EmbedModels: BuildToolPlugin {
         guard let walker = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)
         else { return [] }
         var found: [URL] = []
-        for case let url as URL in walker where url.pathExtension == "json" {
+        for case let url as URL in walker where url.pathExtension == "json" || url.pathExtension == "csv" {
             found.append(url)
         }
         return found.sorted { $0.path() < $1.path() }

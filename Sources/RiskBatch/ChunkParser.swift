@@ -118,6 +118,8 @@ enum ChunkParser {
                                 cell = c.state == .present && (c.value != c.value.rounded() || c.value < lo || c.value > hi) ? .invalid : c
                             case .category(let v):
                                 cell = CellReader.read(cellBytes, as: .category(vocabularies[v]))
+                            case .iso3:
+                                cell = CellReader.read(cellBytes, as: .iso3)
                             }
                             values[role * maxRows + row] = cell.value
                             states[role * maxRows + row] = cell.state

@@ -74,6 +74,7 @@ public struct InputLayout: Sendable {
             case .category(let v):
                 vocabularies.append(v)
                 return .category(vocabularies.count - 1)
+            case .iso3: return .iso3
             }
         }
         self.vocabularies = vocabularies
@@ -94,6 +95,7 @@ enum SlotReader: Sendable {
     case binary
     case code(Double, Double)
     case category(Int)
+    case iso3
 }
 
 /// Run-wide values for canonical fields (`--param key=value`): they fill a field whose column is

@@ -54,6 +54,9 @@ public enum CellReader {
         case .category(let vocabulary):
             guard let i = matchCategory(s, vocabulary) else { return .invalid }
             return Cell(value: Double(i), state: .present)
+        case .iso3:
+            guard let c = ISO3.code(s) else { return .invalid }
+            return Cell(value: c, state: .present)
         }
     }
 

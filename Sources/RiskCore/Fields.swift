@@ -12,6 +12,30 @@ public enum FieldKind: Sendable, Equatable {
     case code(ClosedRange<Int>)
     /// One of a closed list of words; stored as the index of the canonical value.
     case category(Vocabulary)
+    /// A three-letter ISO 3166 country code (any case); stored as a number, see `ISO3`.
+    case iso3
+}
+
+/// Three-letter country codes as numbers: ((c1 − A)·26 + (c2 − A))·26 + (c3 − A), upper case.
+public enum ISO3 {
+    /// The code of three ASCII letters, or nil.
+    public static func code<C: Collection>(_ bytes: C) -> Double? where C.Element == UInt8 {
+        guard bytes.count == 3 else { return nil }
+        var v = 0
+        for b in bytes {
+            let u = (b >= 0x61 && b <= 0x7A) ? b - 0x20 : b
+            guard u >= 0x41 && u <= 0x5A else { return nil }
+            v = v * 26 + Int(u - 0x41)
+        }
+        return Double(v)
+    }
+
+    /// The letters of a code.
+    public static func text(_ code: Double) -> String {
+        let v = Int(code)
+        let letters = [v / 676, (v / 26) % 26, v % 26].map { Character(UnicodeScalar(UInt8(65 + $0))) }
+        return String(letters)
+    }
 }
 
 /// A closed list of canonical category values with accepted spellings. Matching ignores ASCII
@@ -128,6 +152,8 @@ public enum CanonicalSchema {
         num("bicarbonate", "mmol/L", 2, 60, "serum bicarbonate"),
         FieldSpec(name: "sdi", kind: .code(1...10), unit: "decile", plausible: 1...10, meaning: "social deprivation index decile"),
         cat("who_region", whoRegion, "GBD region for WHO 2019"),
+        FieldSpec(name: "country", kind: .iso3, unit: "", plausible: nil, meaning: "country, ISO 3166 alpha-3 (Globorisk)"),
+        num("baseline_year", "year", 1950, 2100, "calendar year of the assessment (Globorisk)"),
         cat("score2_region", score2Region, "ESC risk region"),
         cat("kfre_calibration", kfreCalibration, "KFRE calibration"),
         FieldSpec(name: "ethnicity", kind: .code(1...9), unit: "", plausible: 1...9, meaning: "QRISK3 ethnicity code"),

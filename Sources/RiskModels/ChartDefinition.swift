@@ -129,11 +129,13 @@ extension ModelLoader {
     public static let chartFormat = "riskengine.chart/1"
 
     /// Decodes and compiles one file, model or chart, by its `format`.
-    public static func compileAny(json: String, file: String) throws(ModelFileError) -> CompiledModel {
+    public static func compileAny(
+        json: String, file: String, tableText: (String) -> String? = ModelLoader.embeddedFile
+    ) throws(ModelFileError) -> CompiledModel {
         struct Peek: Decodable { let format: String? }
         let format = (try? JSONDecoder().decode(Peek.self, from: Data(json.utf8)))?.format
         if format == chartFormat { return try compileChart(json: json, file: file) }
-        return try compile(json: json, file: file)
+        return try compile(json: json, file: file, tableText: tableText)
     }
 
     /// Decodes, validates and compiles a chart file.

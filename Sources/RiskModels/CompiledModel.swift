@@ -72,6 +72,8 @@ public struct CompiledModel: Sendable {
             case missingIndicator(field: Int)
             case points(field: Int, bands: [(below: Double?, atMost: Double?, equals: Double?, points: Double)])
             case product([Int])
+            /// x / scale − table column at the row's key
+            case centered(field: Int, scale: Double, table: String, column: String)
         }
         let name: String
         let op: Op
@@ -152,6 +154,21 @@ public struct CompiledModel: Sendable {
     }
 
     let ratioChecks: [RatioCheck]
+    /// Data tables, by name, and the `not_applicable` reason when a row has no entry in one.
+    let tables: [String: DataTable]
+    let tableReasons: [String: Int]
+    /// annual_hazard: coefficients multiplied by attained age, p × (equations · strata).
+    let timeVaryingCoefficients: [Double]
+    let hazard: HazardRule?
+
+    struct HazardRule: Sendable {
+        let table: String
+        let years: Int
+        let ageField: Int
+        let classes: ModelDefinition.AgeClasses
+        /// Rate columns by age class.
+        let rates: [Int: [Double]]
+    }
 
     /// The names a status may list: the inputs in input order, then the ratio range labels.
     public var inputNames: [String] { inputs.map(\.name) + ratioChecks.map(\.label) }
@@ -174,8 +191,13 @@ public struct CompiledModel: Sendable {
         equationCount: Int, coefficients: [Double], baselineLogSurvival: [Double],
         meanLinearPredictor: [Double], intercepts: [Double], recalibrationField: Int?,
         recalibrationScales: [[[(Double, Double)]]?], noStratumReason: Int, noRecalibrationReason: Int,
-        ratioChecks: [RatioCheck], outcomeNotes: [String]
+        ratioChecks: [RatioCheck], outcomeNotes: [String], tables: [String: DataTable] = [:],
+        tableReasons: [String: Int] = [:], timeVaryingCoefficients: [Double] = [], hazard: HazardRule? = nil
     ) {
+        self.tables = tables
+        self.tableReasons = tableReasons
+        self.timeVaryingCoefficients = timeVaryingCoefficients
+        self.hazard = hazard
         self.ratioChecks = ratioChecks
         self.outcomeNotes = outcomeNotes
         self.definition = definition

@@ -29,6 +29,7 @@ public final class Evaluator {
     public let derivations: [Derivation]
     private var design = Matrix(rows: 0, columns: 0)
     private var linearPredictors = Matrix(rows: 0, columns: 0)
+    private var timeVaryingPredictors = Matrix(rows: 0, columns: 0)
 
     public init(models: [CompiledModel], derivations: [Derivation] = []) {
         self.models = models
@@ -72,6 +73,22 @@ public final class Evaluator {
         var statuses = rowStatuses(m, chunk)
         let stratum = strata(m, chunk)
 
+        // Table rows (baseline key) for tables that centre features; a row without one is not
+        // applicable (e.g. a country with no risk-factor means).
+        var tableRows: [String: [Int]] = [:]
+        for step in m.features {
+            guard case .centered(_, _, let name, _) = step.op, tableRows[name] == nil, let table = m.tables[name] else { continue }
+            var rows = [Int](repeating: -1, count: n)
+            for r in 0..<n where statuses[r].kind == .ok {
+                if let i = table.row(chunk, r) {
+                    rows[r] = i
+                } else {
+                    statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.tableReasons[name]!))
+                }
+            }
+            tableRows[name] = rows
+        }
+
         // Design matrix, column by column.
         let p = m.features.count
         design.reshape(rows: n, columns: p)
@@ -82,7 +99,7 @@ public final class Evaluator {
             if let cached = cache[step.key] {
                 column = cached
             } else {
-                column = compute(step, chunk, featureColumns)
+                column = compute(step, chunk, featureColumns, m, tableRows)
                 cache[step.key] = column
             }
             featureColumns.append(column)
@@ -100,6 +117,10 @@ public final class Evaluator {
             // Shapes are fixed by construction (p features, p coefficient rows): cannot fail.
             let b = try! Matrix(rows: p, columns: nCols, columnMajor: m.coefficients)
             try! BLAS.gemm(design, b, into: &linearPredictors)
+            if m.hazard != nil {
+                let tv = try! Matrix(rows: p, columns: nCols, columnMajor: m.timeVaryingCoefficients)
+                try! BLAS.gemm(design, tv, into: &timeVaryingPredictors)
+            }
         }
 
         // Rows without a stratum or without recalibration scales are not applicable.
@@ -141,6 +162,14 @@ public final class Evaluator {
                         case .logistic: v = 1 / (1 + exp(-(m.intercepts[col] + eta)))
                         case .exp: v = exp(m.intercepts[col] + eta)
                         case .identity: v = m.intercepts[col] + eta
+                        case .annualHazard:
+                            guard let h = m.hazard, let table = m.tables[h.table],
+                                let total = annualHazard(h, table, chunk, r, main: eta, timeVarying: timeVaryingPredictors[r, col])
+                            else {
+                                statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.tableReasons[m.hazard?.table ?? ""] ?? m.noStratumReason))
+                                continue
+                            }
+                            v = -expm1(-total)
                         }
                         if let values = recalValues, let table = m.recalibrationScales[Int(values[r])] {
                             let (a, b) = table[s][e]
@@ -184,6 +213,26 @@ public final class Evaluator {
             risks.append(rule.percent ? computed[o].map { $0 * 100 } : computed[o])
         }
         return ModelScores(risks: risks, statuses: statuses)
+    }
+
+    /// Σ over follow-up years of rate(year, age class) · exp(main + attained age · time-varying),
+    /// or nil when a year's rate is missing.
+    private func annualHazard(
+        _ h: CompiledModel.HazardRule, _ table: DataTable, _ chunk: RecordChunk, _ r: Int, main: Double,
+        timeVarying: Double
+    ) -> Double? {
+        guard let ages = chunk.columns[h.ageField], ages.states[r] == .present else { return nil }
+        let a = ages.values[r].rounded(.towardZero)
+        var total = 0.0
+        for t in 0..<h.years {
+            guard let row = table.row(chunk, r, year: t) else { return nil }
+            let cls = Int(DataTable.ageClass(a + Double(t), h.classes))
+            guard let rates = h.rates[cls] else { return nil }
+            let rate = rates[row]
+            guard rate.isFinite else { return nil }
+            total += rate * exp(main + (a + Double(t)) * timeVarying)
+        }
+        return total
     }
 
     /// Per-row status from the model's input rules, in order of precedence: malformed row,
@@ -311,7 +360,10 @@ public final class Evaluator {
         return out
     }
 
-    private func compute(_ step: CompiledModel.FeatureStep, _ chunk: RecordChunk, _ earlier: [[Double]]) -> [Double] {
+    private func compute(
+        _ step: CompiledModel.FeatureStep, _ chunk: RecordChunk, _ earlier: [[Double]], _ m: CompiledModel,
+        _ tableRows: [String: [Int]]
+    ) -> [Double] {
         let n = chunk.count
         func values(_ field: Int) -> [Double] {
             chunk.columns[field]?.values ?? [Double](repeating: .nan, count: n)
@@ -391,6 +443,11 @@ public final class Evaluator {
                 }
                 return .nan
             }
+        case .centered(let field, let scale, let name, let column):
+            let x = values(field)
+            let rows = tableRows[name] ?? []
+            let means = m.tables[name]?.columns[column] ?? []
+            out = (0..<n).map { r in rows.isEmpty || rows[r] < 0 ? .nan : x[r] / scale - means[rows[r]] }
         case .product(let idx):
             out = earlier[idx[0]]
             for j in idx.dropFirst() {

@@ -17,7 +17,69 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
     public var link: Link
     public var strata: [Stratum]
     public var recalibration: Recalibration?
+    /// Data tables the model reads (CSV files beside the model files), by name.
+    public var tables: [String: TableDefinition]?
+    /// With the `annual_hazard` link: how the yearly baseline rates are found.
+    public var annualHazard: AnnualHazard?
     public var examples: [Example]
+
+    enum CodingKeys: String, CodingKey {
+        case format, id, title, version, citation, notes, outcomes, inputs, exclusions, features, link
+        case strata, recalibration, tables
+        case annualHazard = "annual_hazard"
+        case examples
+    }
+
+    /// A CSV table and how a row's key is formed from its fields.
+    public struct TableDefinition: Codable, Sendable, Equatable {
+        /// Path relative to Models/ (e.g. `tables/globorisk_rates.csv`).
+        public var file: String
+        public var key: [TableKey]
+        public var source: String?
+    }
+
+    /// One key column of a table: from a field (a category mapped to the table's codes, an
+    /// ISO3 code, a number, a number in age classes, or a year advanced by the follow-up year),
+    /// or a constant.
+    public struct TableKey: Codable, Sendable, Equatable {
+        public var column: String
+        public var field: String?
+        public var value: ScalarValue?
+        /// Category value → the table's code (e.g. {"male": 0, "female": 1}).
+        public var map: [String: Double]?
+        public var classes: AgeClasses?
+        /// The key is field + t for follow-up year t (annual_hazard rate tables).
+        public var plusYears: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case column, field, value, map, classes
+            case plusYears = "plus_years"
+        }
+    }
+
+    /// Age classes: class = floor((trunc(x) − start) / width) + first.
+    public struct AgeClasses: Codable, Sendable, Equatable {
+        public var start: Double
+        public var width: Double
+        public var first: Double
+    }
+
+    /// risk = 1 − exp(−Σ_{t<years} rate_t · exp(lp_main + (trunc(age) + t) · lp_time_varying)),
+    /// rate_t from `table`, column `column_prefix` + the age class of trunc(age) + t.
+    public struct AnnualHazard: Codable, Sendable, Equatable {
+        public var years: Int
+        public var table: String
+        public var columnPrefix: String
+        public var ageClasses: AgeClasses
+        public var source: String?
+
+        enum CodingKeys: String, CodingKey {
+            case years, table
+            case columnPrefix = "column_prefix"
+            case ageClasses = "age_classes"
+            case source
+        }
+    }
 
     /// Where the numbers come from.
     public struct Citation: Codable, Sendable, Equatable {
@@ -179,6 +241,13 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         public var rangeLabel: String?
         /// With `sum`: weights of the features in `of` (default 1 each).
         public var weights: [Double]?
+        /// With `linear`: x / scale − table[column] at the row's key (e.g. country means).
+        public var centerFrom: CenterFrom?
+
+        public struct CenterFrom: Codable, Sendable, Equatable {
+            public var table: String
+            public var column: String
+        }
         public var bands: [PointsBand]?
         public var note: String?
 
@@ -193,6 +262,7 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
             case log, bands, note, numerator, denominator, min, max
             case rangeLabel = "range_label"
             case weights
+            case centerFrom = "center_from"
         }
     }
 
@@ -223,6 +293,8 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         case exp
         /// value = intercept + lp (e.g. a points sum)
         case identity
+        /// yearly hazards from a rate table (see `AnnualHazard`)
+        case annualHazard = "annual_hazard"
     }
 
     /// A group of rows sharing one set of coefficients (e.g. white women).
@@ -244,8 +316,11 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         public var meanLinearPredictor: Double?
         /// Logistic, exp and identity links: the intercept (default 0 for exp and identity).
         public var intercept: Double?
+        /// annual_hazard: coefficients multiplied by the attained age (trunc(age) + t).
+        public var timeVarying: [String: Double]?
 
         enum CodingKeys: String, CodingKey {
+            case timeVarying = "time_varying"
             case coefficients
             case baselineSurvival = "baseline_survival"
             case meanLinearPredictor = "mean_linear_predictor"

@@ -8,7 +8,9 @@ public enum ModelLoader {
     public static let format = "riskengine.model/1"
 
     /// Decodes and compiles one model file's text; `file` names it in errors.
-    public static func compile(json: String, file: String) throws(ModelFileError) -> CompiledModel {
+    public static func compile(
+        json: String, file: String, tableText: (String) -> String? = ModelLoader.embeddedFile
+    ) throws(ModelFileError) -> CompiledModel {
         let definition: ModelDefinition
         do {
             definition = try JSONDecoder().decode(ModelDefinition.self, from: Data(json.utf8))
@@ -17,7 +19,7 @@ public enum ModelLoader {
         } catch {
             throw .malformed(file: file, key: "", problem: "\(error)")
         }
-        return try compile(definition, file: file)
+        return try compile(definition, file: file, tableText: tableText)
     }
 
     private static func describe(_ error: DecodingError, file: String) -> ModelFileError {
@@ -43,8 +45,15 @@ public enum ModelLoader {
         }
     }
 
-    /// Validates a definition and compiles it.
-    public static func compile(_ d: ModelDefinition, file: String) throws(ModelFileError) -> CompiledModel {
+    /// The embedded text of a file under Models/ (tables), by relative path.
+    public static func embeddedFile(_ path: String) -> String? {
+        ModelCatalog.files.first { $0.path == path }?.text
+    }
+
+    /// Validates a definition and compiles it; `tableText` finds the text of a table file.
+    public static func compile(
+        _ d: ModelDefinition, file: String, tableText: (String) -> String? = ModelLoader.embeddedFile
+    ) throws(ModelFileError) -> CompiledModel {
         func bad(_ key: String, _ problem: String) -> ModelFileError {
             .invalid(file: file, key: key, problem: problem)
         }
@@ -152,6 +161,17 @@ public enum ModelLoader {
             exclusionRules.append(.init(field: fi, value: v, reason: reason(e.reason)))
         }
 
+        // Data tables.
+        var tables: [String: DataTable] = [:]
+        for (name, t) in (d.tables ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let text = tableText(t.file) else { throw bad("tables.\(name).file", "no table file \(t.file) under Models/") }
+            let table = try DataTable.parse(text, name: name, key: t.key, file: t.file)
+            for f in table.fields where !inputFields.contains(f) {
+                throw bad("tables.\(name).key", "\(CanonicalSchema.fields[f].name) must be one of the model's inputs")
+            }
+            tables[name] = table
+        }
+
         // Features, in order; each may use inputs and earlier features.
         var featureIndex: [String: Int] = [:]
         var steps: [CompiledModel.FeatureStep] = []
@@ -188,8 +208,15 @@ public enum ModelLoader {
                 let fi = try numericInput("linear")
                 let scale = f.scale ?? 1
                 guard scale != 0 else { throw bad(key + ".scale", "must not be 0") }
-                op = .linear(field: fi, center: f.center ?? 0, scale: scale)
-                cacheKey = "lin(\(fi),\(f.center ?? 0),\(scale))"
+                if let cf = f.centerFrom {
+                    guard let table = tables[cf.table] else { throw bad(key + ".center_from.table", "no table \(cf.table) in tables") }
+                    guard table.columns[cf.column] != nil else { throw bad(key + ".center_from.column", "no column \(cf.column) in \(cf.table)") }
+                    op = .centered(field: fi, scale: scale, table: cf.table, column: cf.column)
+                    cacheKey = "cen(\(d.id),\(fi),\(scale),\(cf.table),\(cf.column))"
+                } else {
+                    op = .linear(field: fi, center: f.center ?? 0, scale: scale)
+                    cacheKey = "lin(\(fi),\(f.center ?? 0),\(scale))"
+                }
                 zeroField = fi
             case .log:
                 let fi = try numericInput("log")
@@ -354,7 +381,7 @@ public enum ModelLoader {
                                   labels: writeLabel ? l.bands.map { $0.label! } : nil),
                     percent: false, written: written))
             } else {
-                if !percent && (d.link == .cox || d.link == .logistic) {
+                if !percent && (d.link == .cox || d.link == .logistic || d.link == .annualHazard) {
                     throw bad(key + ".scale", "a \(d.link.rawValue) outcome is a risk: scale must be percent")
                 }
                 if percent && (d.link == .exp || d.link == .identity) {
@@ -375,6 +402,7 @@ public enum ModelLoader {
         var lnS0 = [Double](repeating: 0, count: nCols)
         var means = [Double](repeating: 0, count: nCols)
         var intercepts = [Double](repeating: 0, count: nCols)
+        var timeVarying = [Double](repeating: 0, count: d.link == .annualHazard ? p * nCols : 0)
         var stratumRules: [CompiledModel.StratumRule] = []
         for (s, stratum) in d.strata.enumerated() {
             let key = "strata[\(s)]"
@@ -415,6 +443,15 @@ public enum ModelLoader {
                     let b0 = eq.intercept ?? 0
                     guard b0.isFinite else { throw bad(ekey + ".intercept", "must be finite") }
                     intercepts[col] = b0
+                case .annualHazard:
+                    for (name, value) in eq.timeVarying ?? [:] {
+                        guard let j = featureIndex[name] else { throw bad(ekey + ".time_varying." + name, "no feature of that name") }
+                        guard value.isFinite else { throw bad(ekey + ".time_varying." + name, "must be finite") }
+                        timeVarying[j + col * p] = value
+                    }
+                }
+                if d.link != .annualHazard && eq.timeVarying != nil {
+                    throw bad(ekey + ".time_varying", "only the annual_hazard link has time-varying coefficients")
                 }
             }
             for name in stratum.equations.keys {
@@ -489,6 +526,26 @@ public enum ModelLoader {
         }
         guard outcomeNotes.count <= 64 else { throw bad("outcomes", "too many outcome conditions") }
 
+        var hazard: CompiledModel.HazardRule?
+        if d.link == .annualHazard {
+            guard let h = d.annualHazard else { throw bad("annual_hazard", "the annual_hazard link needs this block") }
+            guard h.years > 0 && h.years <= 100 else { throw bad("annual_hazard.years", "must be 1-100") }
+            guard let table = tables[h.table] else { throw bad("annual_hazard.table", "no table \(h.table) in tables") }
+            guard let age = CanonicalSchema.indexByName["age"], inputFields.contains(age) else {
+                throw bad("annual_hazard", "the model needs age among its inputs")
+            }
+            var byClass: [Int: [Double]] = [:]
+            for (name, values) in table.columns where name.hasPrefix(h.columnPrefix) {
+                if let c = Int(name.dropFirst(h.columnPrefix.count)) { byClass[c] = values }
+            }
+            guard !byClass.isEmpty else { throw bad("annual_hazard.column_prefix", "no columns \(h.columnPrefix)<class> in \(h.table)") }
+            hazard = .init(table: h.table, years: h.years, ageField: age, classes: h.ageClasses, rates: byClass)
+        } else if d.annualHazard != nil {
+            throw bad("annual_hazard", "only with link annual_hazard")
+        }
+        var tableReasons: [String: Int] = [:]
+        for name in tables.keys.sorted() { tableReasons[name] = reason("no_data_in_\(name)") }
+
         let noStratum = reason("no_matching_stratum")
         let noRecal = reason("no_recalibration_for_" + (d.recalibration?.by ?? "value"))
         return CompiledModel(
@@ -496,7 +553,8 @@ public enum ModelLoader {
             features: steps, strata: stratumRules, outcomes: rules, equationCount: equationOutcomes.count,
             coefficients: coef, baselineLogSurvival: lnS0, meanLinearPredictor: means, intercepts: intercepts,
             recalibrationField: recalField, recalibrationScales: recalScales, noStratumReason: noStratum,
-            noRecalibrationReason: noRecal, ratioChecks: ratioChecks, outcomeNotes: outcomeNotes)
+            noRecalibrationReason: noRecal, ratioChecks: ratioChecks, outcomeNotes: outcomeNotes,
+            tables: tables, tableReasons: tableReasons, timeVaryingCoefficients: timeVarying, hazard: hazard)
     }
 
     static func formatBound(_ x: Double) -> String {
@@ -520,7 +578,7 @@ public struct ModelLibrary: Sendable {
     /// The library embedded in the binary (Models/*.json), validated.
     public static func embedded() throws(ModelFileError) -> ModelLibrary {
         var compiled: [CompiledModel] = []
-        for file in ModelCatalog.files where !file.path.hasPrefix("rules/") {
+        for file in ModelCatalog.files where !file.path.hasPrefix("rules/") && file.path.hasSuffix(".json") && !file.path.hasPrefix("tables/") {
             compiled.append(try ModelLoader.compileAny(json: file.text, file: "Models/" + file.path))
         }
         return try ModelLibrary(models: compiled)
@@ -544,7 +602,9 @@ public struct ModelLibrary: Sendable {
             guard let text = try? String(contentsOf: url, encoding: .utf8) else {
                 throw .malformed(file: url.path, key: "", problem: "cannot read the file as UTF-8")
             }
-            let m = try ModelLoader.compileAny(json: text, file: url.path)
+            let m = try ModelLoader.compileAny(json: text, file: url.path) { path in
+                (try? String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)) ?? ModelLoader.embeddedFile(path)
+            }
             if let other = extra[m.id] { throw .duplicateID(id: m.id, files: [other, url.path]) }
             extra[m.id] = url.path
             byID[m.id] = m

@@ -28,6 +28,9 @@ enum ModelDescription {
         case .logistic: linkText = "risk = 1/(1 + exp(−(b0 + lp)))"
         case .exp: linkText = "value = exp(b0 + lp)"
         case .identity: linkText = "value = b0 + lp"
+        case .annualHazard:
+            let h = d.annualHazard
+            linkText = "risk = 1 − exp(−Σ_{t<\(h?.years ?? 0)} rate_t · exp(lp + (trunc(age) + t) · lp_time_varying)), rates from table \(h?.table ?? "?")"
         }
         s += "Link: \(d.link.rawValue) — \(linkText)\n"
         s += "Inputs:\n"
@@ -46,6 +49,8 @@ enum ModelDescription {
         for f in d.features {
             var desc: String
             switch f.kind {
+            case .linear where f.centerFrom != nil:
+                desc = "\(f.input!) / \(fmt(f.scale ?? 1)) − \(f.centerFrom!.table).\(f.centerFrom!.column)"
             case .linear:
                 desc = f.input! 
                 if let c = f.center, c != 0 { desc = "(\(desc) − \(fmt(c)))" }
@@ -112,6 +117,9 @@ enum ModelDescription {
                 for f in d.features where eq.coefficients[f.name] != nil {
                     s += "    \(f.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(fmt(eq.coefficients[f.name]!))\n"
                 }
+                for f in d.features where eq.timeVarying?[f.name] != nil {
+                    s += "    \((f.name + " × age").padding(toLength: 26, withPad: " ", startingAt: 0)) \(fmt(eq.timeVarying![f.name]!))\n"
+                }
             }
         }
         if let r = d.recalibration {
@@ -129,6 +137,9 @@ enum ModelDescription {
                 }
                 s += "  \(value): " + parts.joined(separator: "; ") + "\n"
             }
+        }
+        for (name, t) in (d.tables ?? [:]).sorted(by: { $0.key < $1.key }) {
+            s += "Table \(name): \(t.file), key " + t.key.map(\.column).joined(separator: ", ") + (t.source.map { " — \($0)" } ?? "") + "\n"
         }
         for n in d.notes ?? [] { s += "Note: \(n)\n" }
         s += "Worked examples: \(d.examples.count)\n"

@@ -136,7 +136,7 @@ func tempDir() throws -> URL {
         let list = try riskengine(["models", "list"])
         #expect(list.status == 0)
         let ids = list.stdout.split(separator: "\n").map { $0.split(separator: "\t").first.map(String.init) ?? "" }
-        #expect(ids.count == 19)
+        #expect(ids.count == 22)
         #expect(ids.contains("who2019_lab") && ids.contains("qrisk3") && ids.contains("prevent2023_full"))
         #expect(list.stdout.contains("doi:10.1161/01.cir.0000437741.48606.98"))
         let show = try riskengine(["models", "show", "score2_op"])

@@ -197,7 +197,8 @@ import Testing
             #expect(m.definition.inputs.allSatisfy { CanonicalSchema.byName[$0.field] != nil })
         }
         #expect(library.models.map(\.id) == [
-            "egfr_ckdepi2021", "findrisc", "framingham2008_bmi", "framingham2008_lab", "kfre_4var", "kfre_8var",
+            "egfr_ckdepi2021", "findrisc", "framingham2008_bmi", "framingham2008_lab", "globorisk_fatal",
+            "globorisk_lab", "globorisk_office", "kfre_4var", "kfre_8var",
             "pce2013", "prevent2023_base", "prevent2023_full", "prevent2023_hba1c", "prevent2023_sdi",
             "prevent2023_uacr", "qrisk3", "score2", "score2_op", "who2019_lab", "who2019_lab_chart",
             "who2019_nonlab", "who2019_nonlab_chart",

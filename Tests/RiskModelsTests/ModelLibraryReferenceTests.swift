@@ -34,6 +34,10 @@ import Testing
         .init(name: "PREVENT 2023, all variants", file: "prevent/reference_prevent",
               models: ["prevent2023_base", "prevent2023_uacr", "prevent2023_hba1c", "prevent2023_sdi", "prevent2023_full"],
               columns: [:], tolerance: Tolerance.independentImplementationPP),
+        // The R package globorisk 1.0.2's own globorisk(), unmodified, in Debian R.
+        .init(name: "Globorisk lab, office, fatal", file: "globorisk/reference_globorisk",
+              models: ["globorisk_lab", "globorisk_office", "globorisk_fatal"], columns: [:],
+              tolerance: Tolerance.independentImplementationPP),
         // The authors' whocvdrisk program (Stata) transcribed; cross-checked by an R script reading
         // the authors' .dta parameters; the charts are the public transcriptions of the printed charts.
         .init(name: "WHO 2019 continuous and charts", file: "who2019/reference_who2019",

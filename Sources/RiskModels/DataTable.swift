@@ -1,0 +1,221 @@
+// Data tables shipped with models (CSV in Models/tables/), e.g. Globorisk's country risk-factor
+// means and yearly baseline CVD rates. A table is indexed by its key columns; a row of the input
+// finds its table row through the model's key definition.
+import Foundation
+import RiskCore
+
+/// Up to four key values.
+struct TableKey: Hashable, Sendable {
+    var values: (Double, Double, Double, Double) = (.nan, .nan, .nan, .nan)
+
+    static func == (a: TableKey, b: TableKey) -> Bool {
+        a.values.0.bitPattern == b.values.0.bitPattern && a.values.1.bitPattern == b.values.1.bitPattern
+            && a.values.2.bitPattern == b.values.2.bitPattern && a.values.3.bitPattern == b.values.3.bitPattern
+    }
+
+    func hash(into h: inout Hasher) {
+        h.combine(values.0.bitPattern)
+        h.combine(values.1.bitPattern)
+        h.combine(values.2.bitPattern)
+        h.combine(values.3.bitPattern)
+    }
+
+    subscript(i: Int) -> Double {
+        get { [values.0, values.1, values.2, values.3][i] }
+        set {
+            switch i {
+            case 0: values.0 = newValue
+            case 1: values.1 = newValue
+            case 2: values.2 = newValue
+            default: values.3 = newValue
+            }
+        }
+    }
+}
+
+/// A parsed, indexed table.
+struct DataTable: Sendable {
+    enum KeySource: Sendable {
+        case constant(Double)
+        /// A field's value, optionally mapped (category code → table code), classed, or advanced
+        /// by the follow-up year.
+        case field(Int, map: [Double: Double]?, classes: ModelDefinition.AgeClasses?, plusYears: Bool)
+    }
+
+    let name: String
+    let sources: [KeySource]
+    let columns: [String: [Double]]
+    let index: [TableKey: Int]
+    let rowCount: Int
+
+    /// Cell text as a number: a decimal, an ISO3 code (three letters), or an interned string.
+    static func encode(_ text: Substring, strings: inout [String: Double]) -> Double {
+        if let d = Double(text) { return d }
+        if let c = ISO3.code(Array(text.utf8)) { return c }
+        if let s = strings[String(text)] { return s }
+        let v = -1.0 - Double(strings.count)
+        strings[String(text)] = v
+        return v
+    }
+
+    /// Parsed cells of a table file, shared by the models that use the same file.
+    struct Cells: Sendable {
+        let header: [String]
+        let cells: [[Double]]
+        let strings: [String: Double]
+        let rows: Int
+    }
+
+    private final class CellCache: @unchecked Sendable {
+        let lock = NSLock()
+        var parsed: [String: Cells] = [:]
+    }
+    private static let cache = CellCache()
+
+    /// Parses a CSV table (header, comma-separated, no quoting): numbers with the engine's
+    /// decimal reader, other text as ISO3 codes or interned strings. Cached by file and text size.
+    static func cells(_ text: String, file: String) throws(ModelFileError) -> Cells {
+        let cacheKey = file + "#\(text.utf8.count)"
+        cache.lock.lock()
+        if let c = cache.parsed[cacheKey] { cache.lock.unlock(); return c }
+        cache.lock.unlock()
+        var bytes = Array(text.utf8)
+        if bytes.last != 0x0A { bytes.append(0x0A) }
+        var header: [String] = []
+        var strings: [String: Double] = [:]
+        var cells: [[Double]] = []
+        var rows = 0
+        var problem: String?
+        bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            var lineNo = 0
+            while i < b.count {
+                var fields: [(Int, Int)] = []
+                var start = i
+                while i < b.count && b[i] != 0x0A {
+                    if b[i] == 0x2C { fields.append((start, i)); start = i + 1 }
+                    i += 1
+                }
+                var end = i
+                if end > start && b[end - 1] == 0x0D { end -= 1 }
+                fields.append((start, end))
+                i += 1
+                lineNo += 1
+                if fields.count == 1 && fields[0].0 == fields[0].1 { continue }
+                if header.isEmpty {
+                    header = fields.map { String(decoding: UnsafeBufferPointer(rebasing: b[$0.0..<$0.1]), as: UTF8.self) }
+                    cells = Array(repeating: [], count: header.count)
+                    continue
+                }
+                guard fields.count == header.count else {
+                    problem = "line \(lineNo) has \(fields.count) fields, the header \(header.count)"
+                    return
+                }
+                for (c, (s, e)) in fields.enumerated() {
+                    let cell = UnsafeBufferPointer(rebasing: b[s..<e])
+                    if cell.isEmpty || (e - s == 2 && b[s] == 0x4E && b[s + 1] == 0x41) {
+                        cells[c].append(.nan)
+                    } else if let v = CellReader.parseDecimal(cell) {
+                        cells[c].append(v)
+                    } else {
+                        cells[c].append(encode(Substring(String(decoding: cell, as: UTF8.self)), strings: &strings))
+                    }
+                }
+                rows += 1
+            }
+        }
+        if let problem { throw .invalid(file: file, key: "", problem: problem) }
+        guard !header.isEmpty else { throw .invalid(file: file, key: "", problem: "the table file is empty") }
+        let parsed = Cells(header: header, cells: cells, strings: strings, rows: rows)
+        cache.lock.lock()
+        cache.parsed[cacheKey] = parsed
+        cache.lock.unlock()
+        return parsed
+    }
+
+    /// Indexes a parsed table by the model's `key`.
+    static func parse(
+        _ text: String, name: String, key: [ModelDefinition.TableKey], file: String
+    ) throws(ModelFileError) -> DataTable {
+        func bad(_ k: String, _ p: String) -> ModelFileError { .invalid(file: file, key: k, problem: p) }
+        guard key.count <= 4, !key.isEmpty else { throw bad("tables.\(name).key", "1 to 4 key columns") }
+        let parsed = try cells(text, file: file)
+        let header = parsed.header
+        let cells = parsed.cells
+        var strings = parsed.strings
+        let rowCount = parsed.rows
+        var sources: [KeySource] = []
+        var keyColumns: [Int] = []
+        for (k, spec) in key.enumerated() {
+            let kk = "tables.\(name).key[\(k)]"
+            guard let c = header.firstIndex(of: spec.column) else { throw bad(kk + ".column", "no column \(spec.column) in \(file)") }
+            keyColumns.append(c)
+            if let v = spec.value {
+                var code: Double
+                switch v {
+                case .number(let d): code = d
+                case .text(let s): code = encode(Substring(s), strings: &strings)
+                }
+                sources.append(.constant(code))
+            } else if let f = spec.field, let fi = CanonicalSchema.indexByName[f] {
+                var map: [Double: Double]?
+                if let m = spec.map {
+                    guard case .category(let vocab) = CanonicalSchema.fields[fi].kind else {
+                        throw bad(kk + ".map", "\(f) is not a category field")
+                    }
+                    var d: [Double: Double] = [:]
+                    for (word, code) in m {
+                        guard let i = vocab.index(of: word) else { throw bad(kk + ".map", "\"\(word)\" is not a value of \(f)") }
+                        d[Double(i)] = code
+                    }
+                    map = d
+                }
+                sources.append(.field(fi, map: map, classes: spec.classes, plusYears: spec.plusYears ?? false))
+            } else {
+                throw bad(kk, "give a canonical field or a value")
+            }
+        }
+        var index: [TableKey: Int] = [:]
+        index.reserveCapacity(rowCount)
+        for r in 0..<rowCount {
+            var k = TableKey()
+            for (j, c) in keyColumns.enumerated() { k[j] = cells[c][r] }
+            index[k] = r
+        }
+        var columns: [String: [Double]] = [:]
+        for (c, h) in header.enumerated() { columns[h] = cells[c] }
+        return DataTable(name: name, sources: sources, columns: columns, index: index, rowCount: rowCount)
+    }
+
+    /// The fields a table key reads.
+    var fields: [Int] {
+        sources.compactMap { if case .field(let f, _, _, _) = $0 { return f } else { return nil } }
+    }
+
+    /// The table row for an input row at follow-up year t, or nil.
+    func row(_ chunk: RecordChunk, _ r: Int, year t: Int = 0) -> Int? {
+        var k = TableKey()
+        for (j, source) in sources.enumerated() {
+            switch source {
+            case .constant(let v):
+                k[j] = v
+            case .field(let f, let map, let classes, let plusYears):
+                guard let col = chunk.columns[f], col.states[r] == .present else { return nil }
+                var v = col.values[r]
+                if let map {
+                    guard let m = map[v] else { return nil }
+                    v = m
+                }
+                if let c = classes { v = Self.ageClass(v, c) }
+                if plusYears { v += Double(t) }
+                k[j] = v
+            }
+        }
+        return index[k]
+    }
+
+    /// floor((trunc(x) − start) / width) + first
+    static func ageClass(_ x: Double, _ c: ModelDefinition.AgeClasses) -> Double {
+        ((x.rounded(.towardZero) - c.start) / c.width).rounded(.down) + c.first
+    }
+}
