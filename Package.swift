@@ -62,7 +62,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RiskModelsTests",
-            dependencies: ["RiskModels", "RiskCore", "RiskTestSupport"],
+            dependencies: ["RiskModels", "RiskCore", "RiskModelCatalog", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

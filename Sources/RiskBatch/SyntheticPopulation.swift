@@ -10,7 +10,9 @@ import Foundation
 public struct SyntheticPopulation {
     public static let columns = [
         "id", "age", "sex", "race", "smoker", "diabetes", "sbp", "dbp", "bp_treated", "total_chol",
-        "hdl", "bmi", "height_cm", "weight_kg", "waist_cm", "egfr", "hba1c", "fasting_glucose", "statin",
+        "hdl", "bmi", "height_cm", "weight_kg", "waist_cm", "egfr", "creatinine", "uacr", "hba1c",
+        "fasting_glucose", "statin", "physically_active", "daily_fruit_veg", "high_glucose_history",
+        "family_history_diabetes",
     ]
 
     private var state: UInt64
@@ -78,12 +80,25 @@ public struct SyntheticPopulation {
         let hba1c = (min(max(diabetes ? 7.6 + 1.4 * normal() : 5.4 + 0.4 * normal(), 4), 14) * 10).rounded() / 10
         let fpg = (min(max(diabetes ? 8.5 + 2.5 * normal() : 5.0 + 0.55 * normal(), 3), 25) * 10).rounded() / 10
         let statin = uniform() < Self.logistic(-3.6 + 0.9 * (tc - 4.9) + 1.2 * (diabetes ? 1 : 0) + 0.3 * a10)
+        // Creatinine consistent with the eGFR drawn (CKD-EPI 2021 inverted, ±5 %), µmol/L.
+        let kappa = male ? 0.9 : 0.7
+        let alpha = male ? -0.302 : -0.241
+        let base = egfr / (142 * pow(0.9938, age) * (male ? 1 : 1.012))
+        let ratio = base >= 1 ? pow(base, 1 / alpha) : pow(base, 1 / -1.2)
+        let creatinine = (ratio * kappa * 88.4 * (1 + 0.05 * normal())).rounded()
+        let uacr = (exp(2.3 + 1.1 * normal() + (diabetes ? 0.8 : 0) + 0.01 * (sbp - 128)) * 10).rounded() / 10
+        let active = uniform() < 0.55
+        let fruit = uniform() < 0.6
+        let glucoseHistory = diabetes || uniform() < 0.05
+        let famRoll = uniform()
+        let familyDiabetes = famRoll < 0.12 ? 2 : (famRoll < 0.2 ? 1 : 0)
         func f(_ x: Double, _ d: Int) -> String { String(format: "%.\(d)f", x) }
         let b: (Bool) -> String = { $0 ? "1" : "0" }
         return [
             String(format: "SYN%09d", index), String(Int(age)), male ? "male" : "female", race, b(smoker), b(diabetes),
             String(Int(sbp)), String(Int(dbp)), b(treated), f(tc, 2), f(hdl, 2), f(bmiOut, 1), String(Int(height)),
-            f(weight, 1), String(Int(waist)), String(Int(egfr)), f(hba1c, 1), f(fpg, 1), b(statin),
+            f(weight, 1), String(Int(waist)), String(Int(egfr)), String(Int(creatinine)), f(uacr, 1), f(hba1c, 1),
+            f(fpg, 1), b(statin), b(active), b(fruit), b(glucoseHistory), String(familyDiabetes),
         ].joined(separator: ",")
     }
 

@@ -21,7 +21,7 @@ public struct CompiledModel: Sendable {
     public let outputDigits: [Int?]
     public let outputLabels: [[String]?]
     /// The written column the risk-band flags apply to: the first 10-year percent outcome.
-    public let bandColumn: Int?
+    public private(set) var bandColumn: Int?
     /// The status column.
     public var statusColumn: String { id + "_status" }
 
@@ -150,6 +150,8 @@ public struct CompiledModel: Sendable {
     func withChart(_ table: ChartTable) -> CompiledModel {
         var m = self
         m.chart = table
+        // Chart cells are percentages already (written as they are), so the risk bands apply.
+        if definition.outcomes.first?.horizonYears == 10, definition.outcomes.first?.riskBands ?? true { m.bandColumn = 0 }
         return m
     }
 

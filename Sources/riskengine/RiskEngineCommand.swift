@@ -118,37 +118,64 @@ struct Score: ParsableCommand {
     var modelIDs: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     func run() throws {
-        let lib: ModelLibrary
-        var chosen: [CompiledModel] = []
-        do {
-            lib = try library.library()
-            for id in modelIDs { chosen.append(try lib.model(id)) }
-        } catch let e as ModelFileError {
-            if case .unknownModel = e { throw fail(e.description, Exit.usage) }
-            throw fail(e.description, Exit.configError)
-        }
+        var chosen = try chosenModels()
+        let lib = try loadedLibrary()
         if let problem = applyFallbacks(&chosen, library: lib) { throw fail(problem, Exit.usage) }
-        var rules: FlagRules
-        do {
-            rules = try loadRules(flagsRules)
-        } catch let e as FlagRulesError {
-            throw fail(e.description, Exit.configError)
-        }
+        var rules = try flagRules()
         if let bp = bpUrgent, let (s, d) = parseBP(bp) {
             rules.bloodPressure.urgent.sbpAtLeast = s
             rules.bloodPressure.urgent.dbpAtLeast = d
         }
+        let parameters: RunParameters
         do {
-            let parameters = try RunParameters(params)
-            var options = ScoreOptions(
-                models: chosen, derivations: lib.derivations, digits: digits, parameters: parameters, flags: rules)
-            if let t = threads { options.threads = t }
-            let summary = try runScore(input: input, output: output, options: options)
-            if !quiet { FileHandle.standardError.write(Data(summary.render().utf8)) }
-        } catch let e as BatchError {
-            throw fail(e.description, exitStatus(for: e))
+            parameters = try RunParameters(params)
+        } catch {
+            throw fail(error.description, exitStatus(for: error))
+        }
+        var options = ScoreOptions(
+            models: chosen, derivations: lib.derivations, digits: digits, parameters: parameters, flags: rules)
+        if let t = threads { options.threads = t }
+        let summary: RunSummary
+        do {
+            summary = try runScore(input: input, output: output, options: options)
+        } catch {
+            throw fail(error.description, exitStatus(for: error))
+        }
+        if !quiet {
+            let notice = chosen.map(\.id).contains("qrisk3") ? QRISK3Notice.text + "\n" : ""
+            FileHandle.standardError.write(Data((summary.render() + notice).utf8))
         }
     }
+
+    func loadedLibrary() throws -> ModelLibrary {
+        do {
+            return try library.library()
+        } catch {
+            throw fail(error.description, Exit.configError)
+        }
+    }
+
+    func chosenModels() throws -> [CompiledModel] {
+        let lib = try loadedLibrary()
+        var chosen: [CompiledModel] = []
+        for id in modelIDs {
+            do {
+                chosen.append(try lib.model(id))
+            } catch {
+                throw fail(error.description, Exit.usage)
+            }
+        }
+        return chosen
+    }
+
+    func flagRules() throws -> FlagRules {
+        do {
+            return try loadRules(flagsRules)
+        } catch {
+            throw fail(error.description, Exit.configError)
+        }
+    }
+
 }
 
 func parseBP(_ s: String) -> (Double, Double)? {
@@ -284,11 +311,16 @@ struct Demo: ParsableCommand {
         do {
             let lib = try ModelLibrary.embedded()
             try writeSynthetic(rows: rows, seed: seed, output: input)
-            let params = try RunParameters(["score2_region=moderate"])
+            let params = try RunParameters(DemoReport.parameters)
+            // Viet Nam's defaults first: WHO 2019 (Southeast Asia) and Globorisk (VNM).
+            let first = ["who2019_lab", "who2019_nonlab", "who2019_lab_chart", "who2019_nonlab_chart",
+                         "globorisk_lab", "globorisk_office", "globorisk_fatal"]
+            let ordered = first.compactMap { id in lib.models.first { $0.id == id } }
+                + lib.models.filter { !first.contains($0.id) }
             let options = ScoreOptions(
-                models: lib.models, derivations: lib.derivations, parameters: params, flags: try FlagRules.bundled())
+                models: ordered, derivations: lib.derivations, parameters: params, flags: try FlagRules.bundled())
             let summary = try runScore(input: input, output: output, options: options)
-            print(DemoReport.render(summary, models: lib.models, input: input, output: output), terminator: "")
+            print(DemoReport.render(summary, models: ordered, input: input, output: output), terminator: "")
         } catch let e as BatchError {
             throw fail(e.description, exitStatus(for: e))
         } catch let e as ModelFileError {
