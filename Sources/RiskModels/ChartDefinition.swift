@@ -103,6 +103,33 @@ struct ChartTable: Sendable {
     let strides: [Int]
     let cells: [Double]
 
+    /// The cell value of every row (nil where a value falls outside every band or code).
+    func values(_ chunk: RecordChunk) -> [Double?] {
+        let n = chunk.count
+        var offsets = [Int](repeating: 0, count: n)
+        var ok = [Bool](repeating: true, count: n)
+        for (k, axis) in axes.enumerated() {
+            let stride = strides[k]
+            switch axis {
+            case .codes(let field, let index):
+                guard let col = chunk.columns[field] else { return [Double?](repeating: nil, count: n) }
+                for r in 0..<n where ok[r] {
+                    if col.states[r] == .present, let i = index[col.values[r]] { offsets[r] += i * stride } else { ok[r] = false }
+                }
+            case .bands(let field, let mins, let belows):
+                guard let col = chunk.columns[field] else { return [Double?](repeating: nil, count: n) }
+                for r in 0..<n where ok[r] {
+                    guard col.states[r] == .present else { ok[r] = false; continue }
+                    let x = col.values[r]
+                    var found = -1
+                    for b in 0..<mins.count where x >= mins[b] && x < belows[b] { found = b; break }
+                    if found < 0 { ok[r] = false } else { offsets[r] += found * stride }
+                }
+            }
+        }
+        return (0..<n).map { ok[$0] ? cells[offsets[$0]] : nil }
+    }
+
     /// The cell value for a row, or nil when a value falls outside every band or code.
     func value(_ chunk: RecordChunk, row r: Int) -> Double? {
         var offset = 0

@@ -21,7 +21,14 @@ struct TableKey: Hashable, Sendable {
     }
 
     subscript(i: Int) -> Double {
-        get { [values.0, values.1, values.2, values.3][i] }
+        get {
+            switch i {
+            case 0: values.0
+            case 1: values.1
+            case 2: values.2
+            default: values.3
+            }
+        }
         set {
             switch i {
             case 0: values.0 = newValue
@@ -190,6 +197,37 @@ struct DataTable: Sendable {
     /// The fields a table key reads.
     var fields: [Int] {
         sources.compactMap { if case .field(let f, _, _, _) = $0 { return f } else { return nil } }
+    }
+
+    /// The table row of every input row at follow-up year t (−1 where there is none).
+    func rows(_ chunk: RecordChunk, year t: Int = 0) -> [Int] {
+        let n = chunk.count
+        var keys = [TableKey](repeating: TableKey(), count: n)
+        var ok = [Bool](repeating: true, count: n)
+        for (j, source) in sources.enumerated() {
+            switch source {
+            case .constant(let v):
+                for r in 0..<n { keys[r][j] = v }
+            case .field(let f, let map, let classes, let plusYears):
+                guard let col = chunk.columns[f] else { return [Int](repeating: -1, count: n) }
+                col.values.withUnsafeBufferPointer { values in
+                    col.states.withUnsafeBufferPointer { states in
+                        for r in 0..<n {
+                            guard states[r] == .present else { ok[r] = false; continue }
+                            var v = values[r]
+                            if let map {
+                                guard let m = map[v] else { ok[r] = false; continue }
+                                v = m
+                            }
+                            if let c = classes { v = Self.ageClass(v, c) }
+                            if plusYears { v += Double(t) }
+                            keys[r][j] = v
+                        }
+                    }
+                }
+            }
+        }
+        return (0..<n).map { r in ok[r] ? (index[keys[r]] ?? -1) : -1 }
     }
 
     /// The table row for an input row at follow-up year t, or nil.

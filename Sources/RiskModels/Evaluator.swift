@@ -78,13 +78,9 @@ public final class Evaluator {
         var tableRows: [String: [Int]] = [:]
         for step in m.features {
             guard case .centered(_, _, let name, _) = step.op, tableRows[name] == nil, let table = m.tables[name] else { continue }
-            var rows = [Int](repeating: -1, count: n)
-            for r in 0..<n where statuses[r].kind == .ok {
-                if let i = table.row(chunk, r) {
-                    rows[r] = i
-                } else {
-                    statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.tableReasons[name]!))
-                }
+            let rows = table.rows(chunk)
+            for r in 0..<n where statuses[r].kind == .ok && rows[r] < 0 {
+                statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.tableReasons[name]!))
             }
             tableRows[name] = rows
         }
@@ -137,14 +133,20 @@ public final class Evaluator {
         // values are probabilities (0-1) for risks and values as computed otherwise.
         if let chart = m.chart {
             var out = [Double](repeating: .nan, count: n)
+            let values = chart.values(chunk)
             for r in 0..<n where statuses[r].kind == .ok {
-                if let v = chart.value(chunk, row: r) {
+                if let v = values[r] {
                     out[r] = v
                 } else {
                     statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.noStratumReason))
                 }
             }
             return ModelScores(risks: [out], statuses: statuses)
+        }
+        // annual_hazard: the rate-table row of every row for each follow-up year, once.
+        var hazardRows: [[Int]] = []
+        if let h = m.hazard, let table = m.tables[h.table] {
+            hazardRows = (0..<h.years).map { table.rows(chunk, year: $0) }
         }
         var computed: [[Double]] = []
         for rule in m.outcomes {
@@ -163,8 +165,8 @@ public final class Evaluator {
                         case .exp: v = exp(m.intercepts[col] + eta)
                         case .identity: v = m.intercepts[col] + eta
                         case .annualHazard:
-                            guard let h = m.hazard, let table = m.tables[h.table],
-                                let total = annualHazard(h, table, chunk, r, main: eta, timeVarying: timeVaryingPredictors[r, col])
+                            guard let h = m.hazard,
+                                let total = annualHazard(h, hazardRows, chunk, r, main: eta, timeVarying: timeVaryingPredictors[r, col])
                             else {
                                 statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.tableReasons[m.hazard?.table ?? ""] ?? m.noStratumReason))
                                 continue
@@ -218,14 +220,15 @@ public final class Evaluator {
     /// Σ over follow-up years of rate(year, age class) · exp(main + attained age · time-varying),
     /// or nil when a year's rate is missing.
     private func annualHazard(
-        _ h: CompiledModel.HazardRule, _ table: DataTable, _ chunk: RecordChunk, _ r: Int, main: Double,
+        _ h: CompiledModel.HazardRule, _ hazardRows: [[Int]], _ chunk: RecordChunk, _ r: Int, main: Double,
         timeVarying: Double
     ) -> Double? {
         guard let ages = chunk.columns[h.ageField], ages.states[r] == .present else { return nil }
         let a = ages.values[r].rounded(.towardZero)
         var total = 0.0
         for t in 0..<h.years {
-            guard let row = table.row(chunk, r, year: t) else { return nil }
+            let row = hazardRows[t][r]
+            guard row >= 0 else { return nil }
             let cls = Int(DataTable.ageClass(a + Double(t), h.classes))
             guard let rates = h.rates[cls] else { return nil }
             let rate = rates[row]
