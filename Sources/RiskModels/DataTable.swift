@@ -53,6 +53,8 @@ struct DataTable: Sendable {
     let sources: [KeySource]
     let columns: [String: [Double]]
     let index: [TableKey: Int]
+    /// The key of every table row (to confirm a guessed row without hashing).
+    let rowKeys: [TableKey]
     let rowCount: Int
 
     /// Cell text as a number: a decimal, an ISO3 code (three letters), or an interned string.
@@ -184,14 +186,17 @@ struct DataTable: Sendable {
         }
         var index: [TableKey: Int] = [:]
         index.reserveCapacity(rowCount)
+        var rowKeys: [TableKey] = []
+        rowKeys.reserveCapacity(rowCount)
         for r in 0..<rowCount {
             var k = TableKey()
             for (j, c) in keyColumns.enumerated() { k[j] = cells[c][r] }
             index[k] = r
+            rowKeys.append(k)
         }
         var columns: [String: [Double]] = [:]
         for (c, h) in header.enumerated() { columns[h] = cells[c] }
-        return DataTable(name: name, sources: sources, columns: columns, index: index, rowCount: rowCount)
+        return DataTable(name: name, sources: sources, columns: columns, index: index, rowKeys: rowKeys, rowCount: rowCount)
     }
 
     /// The fields a table key reads.
@@ -199,8 +204,10 @@ struct DataTable: Sendable {
         sources.compactMap { if case .field(let f, _, _, _) = $0 { return f } else { return nil } }
     }
 
-    /// The table row of every input row at follow-up year t (−1 where there is none).
-    func rows(_ chunk: RecordChunk, year t: Int = 0) -> [Int] {
+    /// The table row of every input row at follow-up year t (−1 where there is none). With
+    /// `near`, the rows found for year 0: tables sorted by year have year t's row t rows further
+    /// on, which is tried (and confirmed by its key) before hashing.
+    func rows(_ chunk: RecordChunk, year t: Int = 0, near: [Int]? = nil) -> [Int] {
         let n = chunk.count
         var keys = [TableKey](repeating: TableKey(), count: n)
         var ok = [Bool](repeating: true, count: n)
@@ -227,7 +234,11 @@ struct DataTable: Sendable {
                 }
             }
         }
-        return (0..<n).map { r in ok[r] ? (index[keys[r]] ?? -1) : -1 }
+        return (0..<n).map { r in
+            guard ok[r] else { return -1 }
+            if let near, near[r] >= 0, near[r] + t < rowCount, rowKeys[near[r] + t] == keys[r] { return near[r] + t }
+            return index[keys[r]] ?? -1
+        }
     }
 
     /// The table row for an input row at follow-up year t, or nil.

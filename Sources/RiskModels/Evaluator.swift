@@ -146,7 +146,8 @@ public final class Evaluator {
         // annual_hazard: the rate-table row of every row for each follow-up year, once.
         var hazardRows: [[Int]] = []
         if let h = m.hazard, let table = m.tables[h.table] {
-            hazardRows = (0..<h.years).map { table.rows(chunk, year: $0) }
+            let first = table.rows(chunk, year: 0)
+            hazardRows = [first] + (1..<max(h.years, 1)).map { table.rows(chunk, year: $0, near: first) }
         }
         var computed: [[Double]] = []
         for rule in m.outcomes {

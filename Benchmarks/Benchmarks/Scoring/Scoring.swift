@@ -37,10 +37,16 @@ func syntheticChunk(rows: Int) -> RecordChunk {
     return RecordChunk.fromTextRows(dicts)
 }
 
-/// The demo's run-wide values (Viet Nam), so that every model has what it needs.
+/// The demo's run-wide values (Viet Nam), plus constant QRISK3 extras and KFRE-8 laboratory
+/// values the synthetic population lacks, so that every model scores the rows it applies to.
 let runWide: [String: String] = [
     "who_region": "southeast_asia", "country": "VNM", "baseline_year": "2020", "score2_region": "moderate",
     "kfre_calibration": "non_north_american",
+    "ethnicity": "8", "townsend": "0", "smoking_category": "0", "diabetes_type": "none", "sbp_sd": "9",
+    "family_history_chd": "0", "atrial_fibrillation": "0", "rheumatoid_arthritis": "0", "ckd_stage_3_5": "0",
+    "migraine": "0", "sle": "0", "severe_mental_illness": "0", "atypical_antipsychotic": "0",
+    "corticosteroids": "0", "erectile_dysfunction": "0",
+    "albumin": "42", "phosphate": "1.1", "bicarbonate": "25", "calcium": "2.35",
 ]
 
 let benchmarks: @Sendable () -> Void = {
