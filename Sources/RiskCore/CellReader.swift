@@ -142,9 +142,11 @@ public enum CellReader {
             if expDigits == 0 { return nil }
         }
         if i != n { return nil }
-        var buffer = [CChar](repeating: 0, count: n + 1)
-        for k in 0..<n { buffer[k] = CChar(bitPattern: s[k]) }
-        let v = strtod(buffer, nil)
+        let v = withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buffer -> Double in
+            for k in 0..<n { buffer[k] = CChar(bitPattern: s[k]) }
+            buffer[n] = 0
+            return strtod(buffer.baseAddress!, nil)
+        }
         return v.isFinite ? v : nil
     }
 }

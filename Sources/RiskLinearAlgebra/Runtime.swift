@@ -9,8 +9,8 @@ public enum ComputeRuntime {
     /// by the chunks in flight. No effect off glibc.
     public static func keepLargeAllocationsOnTheHeap() {
         #if canImport(Glibc)
-        _ = mallopt(M_MMAP_THRESHOLD, 64 << 20)
-        _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
+        _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, 32 << 20)
         #endif
     }
 }

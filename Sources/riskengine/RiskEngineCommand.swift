@@ -118,8 +118,8 @@ struct Score: ParsableCommand {
     var modelIDs: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     func run() throws {
-        var chosen = try chosenModels()
         let lib = try loadedLibrary()
+        var chosen = try chosenModels(from: lib)
         if let problem = applyFallbacks(&chosen, library: lib) { throw fail(problem, Exit.usage) }
         var rules = try flagRules()
         if let bp = bpUrgent, let (s, d) = parseBP(bp) {
@@ -155,8 +155,7 @@ struct Score: ParsableCommand {
         }
     }
 
-    func chosenModels() throws -> [CompiledModel] {
-        let lib = try loadedLibrary()
+    func chosenModels(from lib: ModelLibrary) throws -> [CompiledModel] {
         var chosen: [CompiledModel] = []
         for id in modelIDs {
             do {
