@@ -1,6 +1,6 @@
 """compare_cvd_risk_scores.py -- cross-check framingham2008_lab.csv against cvd-risk-scores 1.0.2 (PyPI).
 
-cvd-risk-scores needs Python < 3.10 and pydantic < 2 (pydantic 1.10.27 used), so it lives in its own venv:  /work/refwork/venv39/bin/python compare_cvd_risk_scores.py
+cvd-risk-scores needs Python < 3.10 and pydantic < 2 (pydantic 1.10.27 used), so it lives in its own venv:  $REFWORK/venv39/bin/python compare_cvd_risk_scores.py
 FraminghamRiskScore takes mg/dL (mg/dL = mmol/L * 38.67) and separate treated / untreated SBP (the unused one = 0,
 which the package skips). Its subject template requires age > 30 (strict), so the age-30 rows are skipped.
 Prints the maximum absolute and relative differences; writes nothing.

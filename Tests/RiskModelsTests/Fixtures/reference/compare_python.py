@@ -1,6 +1,6 @@
 """compare_python.py -- cross-check the fixture CSVs (written by the make_*.R drivers) against Python packages.
 
-Run (see README.md):  /work/refwork/venv/bin/python compare_python.py
+Run (see README.md):  $REFWORK/venv/bin/python compare_python.py
   pce2013              ascvd 0.5 (PyPI) compute_ten_year_score, its final round(x*10)/10 neutralised by
                        shadowing `round` in the module (ACC/AHA Risk Estimator constants)
   framingham2008_lab   cvd-risk 0.1.48 (PyPI) cvd_risk.models.framingham.Framingham (takes mmol/L, x 38.67 inside)

@@ -8,9 +8,9 @@
 #           (Circulation 2008;117:743-753, doi:10.1161/CIRCULATIONAHA.107.699579, Table 2 BMI model) and
 #           prints the maximum difference. That transcription is a check only, not the fixture value.
 #
-# Run:  Rscript make_framingham2008_bmi.R /work/refwork
+# Run:  Rscript make_framingham2008_bmi.R $REFWORK
 args <- commandArgs(trailingOnly = TRUE)
-work <- if (length(args) >= 1) args[1] else "/work/refwork"
+work <- if (length(args) >= 1) args[1] else Sys.getenv("REFWORK", "refwork")
 cvrisk_dir <- file.path(work, "src", "vcastro+CVrisk")
 cv_env <- new.env()
 load(file.path(cvrisk_dir, "data", "frs_simple_coef.rda"), envir = cv_env)

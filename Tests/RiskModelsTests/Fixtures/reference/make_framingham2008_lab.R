@@ -5,9 +5,9 @@
 # Checked against cvd-risk 0.1.48 (PyPI) Framingham and cvd-risk-scores 1.0.2 (PyPI) by compare_python.py.
 # Units: CVrisk takes mg/dL; mg/dL = mmol/L * 38.67 (exactly 38.67).
 #
-# Run:  Rscript make_framingham2008_lab.R /work/refwork
+# Run:  Rscript make_framingham2008_lab.R $REFWORK
 args <- commandArgs(trailingOnly = TRUE)
-work <- if (length(args) >= 1) args[1] else "/work/refwork"
+work <- if (length(args) >= 1) args[1] else Sys.getenv("REFWORK", "refwork")
 cvrisk_dir <- file.path(work, "src", "vcastro+CVrisk")
 cv_env <- new.env()
 load(file.path(cvrisk_dir, "data", "frs_coef.rda"), envir = cv_env)

@@ -8,10 +8,10 @@
 # Units: the packages take mg/dL; mg/dL = mmol/L * 38.67 (exactly 38.67).
 # Race "other" is evaluated with the white equations.
 #
-# Run (see README.md for the set-up of /work/refwork):
-#   Rscript make_pce2013.R /work/refwork
+# Run (see README.md for the set-up of $REFWORK):
+#   Rscript make_pce2013.R $REFWORK
 args <- commandArgs(trailingOnly = TRUE)
-work <- if (length(args) >= 1) args[1] else "/work/refwork"
+work <- if (length(args) >= 1) args[1] else Sys.getenv("REFWORK", "refwork")
 .libPaths(c(file.path(work, "Rlib"), .libPaths()))
 library(PooledCohort)
 cvrisk_dir <- file.path(work, "src", "vcastro+CVrisk")

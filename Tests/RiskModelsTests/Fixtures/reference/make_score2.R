@@ -14,9 +14,9 @@
 # Checked against cvd-risk 0.1.48 (PyPI) SCORE2 (no diabetes term) by compare_python.py.
 #
 # (SCORE2() returns percent.)
-# Run:  Rscript make_score2.R /work/refwork
+# Run:  Rscript make_score2.R $REFWORK
 args <- commandArgs(trailingOnly = TRUE)
-work <- if (length(args) >= 1) args[1] else "/work/refwork"
+work <- if (length(args) >= 1) args[1] else Sys.getenv("REFWORK", "refwork")
 rs_env <- new.env()
 sys.source(file.path(work, "src", "dvicencio+RiskScorescvd", "R", "11_SCORE2_func.R"), envir = rs_env)
 

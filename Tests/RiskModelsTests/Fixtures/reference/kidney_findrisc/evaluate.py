@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Evaluate the model JSON files of this folder on a CSV of canonical inputs, following the
-semantics of /work/main/Models/README.md + /work/scratch/FORMAT_EXTENSIONS.md (+ the extensions
+semantics of Models/README.md + the format extensions (+ the extensions
 proposed in NOTES.md: points 'at_most', link 'annual_hazard', feature 'center_from').
 Pure standard library.
 

@@ -2,7 +2,7 @@
 """Generate the five PREVENT model files (riskengine.model/1 + extensions) from
 coefficients_prevent.csv (supplement Excel Tables S12A-S12J as carried by preventr
 0.12.0 and PooledCohort 0.0.2, identical in all 1,920 cells) and the published
-worked examples in /work/shared/reference/prevent.csv."""
+worked examples in $SHARED_REFERENCE/prevent.csv."""
 import csv, json, os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -135,7 +135,7 @@ def load_coefs():
 
 
 def load_examples(mid):
-    src = "/work/shared/reference/prevent.csv"
+    src = os.path.join(os.environ.get("SHARED_REFERENCE", "shared/reference"), "prevent.csv")
     out = []
     pub_part = {"base": "published base", "full": "published"}
     with open(src) as fh:

@@ -1,7 +1,7 @@
 #!/usr/bin/env Rscript
 # Reference values for the PREVENT model files from preventr 0.12.0 (patched: no output rounding,
 # SBP upper limit 200; see README.md). Usage: Rscript run_preventr.R ref_inputs.csv reference_prevent.csv
-.libPaths(c("/tmp/prevent_rlib", .libPaths()))
+.libPaths(c(Sys.getenv("PREVENT_RLIB", "prevent_rlib"), .libPaths()))
 suppressPackageStartupMessages(library(preventr))
 stopifnot(packageVersion("preventr") == "0.12.0")
 args <- commandArgs(trailingOnly = TRUE)

@@ -1,5 +1,5 @@
 """Compare reference_qrisk3.csv (R package) and evaluate.py with the original ClinRisk C code
-compiled from sources/sisu_qrisk3.c via c_check.c (cc -O0 -o /tmp/c_check c_check.c -lm)."""
+compiled from sources/sisu_qrisk3.c via c_check.c (cc -O0 -o c_check c_check.c -lm)."""
 import csv, json, subprocess
 from evaluate import score_row
 rows = list(csv.DictReader(open("reference_qrisk3.csv")))
@@ -12,7 +12,7 @@ for r in rows:
         r["severe_mental_illness"], r["sle"], r["bp_treated"], int(t == "type1"), int(t == "type2"), r["bmi"],
         r["ethnicity"], r["family_history_chd"], repr(float(r["total_chol"]) / float(r["hdl"])), r["sbp"],
         r["sbp_sd"], r["smoking_category"], r["townsend"]]))
-out = subprocess.run(["/tmp/c_check"], input="\n".join(lines) + "\n", capture_output=True, text=True, check=True).stdout.split()
+out = subprocess.run(["./c_check"], input="\n".join(lines) + "\n", capture_output=True, text=True, check=True).stdout.split()
 assert len(out) == len(rows)
 model = json.load(open("qrisk3.json"))
 dr = de = 0.0

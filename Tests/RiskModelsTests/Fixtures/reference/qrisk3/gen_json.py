@@ -141,7 +141,7 @@ EXAMPLE_IDS = ["q3-pub2017.0-01", "q3-pub2017.0-02", "q3-pub2017.0-12", "q3-pub2
 examples = []
 if os.path.exists("reference_qrisk3.csv"):
     ref = {r["id"]: r for r in csv.DictReader(open("reference_qrisk3.csv"))}
-    off = {r["id"]: r for r in csv.DictReader(open("/work/shared/reference/qrisk3.csv"))}
+    off = {r["id"]: r for r in csv.DictReader(open(os.path.join(os.environ.get("SHARED_REFERENCE", "shared/reference"), "qrisk3.csv")))}
     for i in EXAMPLE_IDS:
         r, o = ref[i], off[i]
         printed = re.search(r"score (\d+\.\d)%", o["source"]).group(1)

@@ -1,6 +1,7 @@
 """Make reference_inputs.csv: 300 seeded rows spanning the valid ranges and every category,
-plus the 97 official QRISK3 test rows from /work/shared/reference/qrisk3.csv (canonical columns)."""
+plus the 97 official QRISK3 test rows from $SHARED_REFERENCE/qrisk3.csv (canonical columns)."""
 import csv, random
+import os
 
 COLS = ["id", "age", "sex", "ethnicity", "townsend", "smoking_category", "smoker", "diabetes_type", "diabetes",
         "sbp", "sbp_sd", "bp_treated", "total_chol", "hdl", "bmi", "family_history_chd", "atrial_fibrillation",
@@ -40,7 +41,7 @@ for r in rows:
     r["smoker"] = 1 if r["smoking_category"] >= 2 else 0
     r["diabetes"] = 0 if r["diabetes_type"] == "none" else 1
     r["source"] = "seeded row (random.Random(20170523)); expected from QRISK3 R package 0.6.0"
-for o in csv.DictReader(open("/work/shared/reference/qrisk3.csv")):
+for o in csv.DictReader(open(os.path.join(os.environ.get("SHARED_REFERENCE", "shared/reference"), "qrisk3.csv"))):
     rows.append({c: o[c] for c in COLS})
 with open("reference_inputs.csv", "w", newline="") as fh:
     w = csv.DictWriter(fh, COLS)
