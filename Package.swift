@@ -41,11 +41,12 @@ let package = Package(
         .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModels", "RiskModelCatalog"]),
 
         // MARK: Batch pipeline and CLI
+        .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"]),
         .target(name: "RiskBatch", dependencies: ["RiskCore", "RiskModels", "RiskAlerts"]),
         .executableTarget(
             name: "riskengine",
             dependencies: [
-                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore",
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +69,10 @@ let package = Package(
         .testTarget(
             name: "RiskBatchTests",
             dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskTestSupport"]
+        ),
+        .testTarget(
+            name: "RiskImportTests",
+            dependencies: ["RiskImport", "RiskCore", "RiskTestSupport"]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -1,0 +1,6 @@
+import RiskImport
+import Testing
+
+@Suite struct RiskImportTests {
+    @Test func moduleLoads() {}
+}
