@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
     ],
     targets: [
         // MARK: C, behind one system-library target
@@ -42,12 +43,19 @@ let package = Package(
 
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"]),
-        .target(name: "RiskBatch", dependencies: ["RiskCore", "RiskModels", "RiskAlerts"]),
+        .target(
+            name: "RiskBatch",
+            dependencies: [
+                "RiskCore", "RiskModels", "RiskAlerts", "RiskModelCatalog",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "riskengine",
             dependencies: [
-                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport",
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 

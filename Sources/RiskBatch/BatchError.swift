@@ -11,6 +11,8 @@ public enum BatchError: Error, Equatable, Sendable, CustomStringConvertible {
     case duplicateColumn(name: String, columns: [Int])
     /// A `--param` names no canonical field, or its value is not valid for the field.
     case badParameter(key: String, problem: String)
+    /// `--strict`: the first problem found (data row number, column, reason; never the value).
+    case strictStop(row: Int, column: String, reason: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,8 @@ public enum BatchError: Error, Equatable, Sendable, CustomStringConvertible {
         case .duplicateColumn(let n, let cols):
             return "the header names column '\(n)' more than once (columns \(cols.map(String.init).joined(separator: ", ")))"
         case .badParameter(let k, let p): return "--param \(k): \(p)"
+        case .strictStop(let r, let c, let reason):
+            return "stopped at data row \(r)" + (c.isEmpty ? "" : ", column '\(c)'") + ": \(reason) (--strict)"
         }
     }
 }

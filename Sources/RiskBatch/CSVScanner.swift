@@ -12,10 +12,10 @@ enum CSVScanner {
     /// The offset just past the last record terminator (`\n` outside quotes) in `bytes`, scanning
     /// from a record start; nil when no record ends in the buffer.
     ///
-    /// A quote opens a quoted field only at a field start (after `,` or `\n`, or at the start);
+    /// A quote opens a quoted field only at a field start (after the delimiter or `\n`, or at the start);
     /// elsewhere it is an ordinary character, exactly as `ChunkParser` reads it. The scan jumps
     /// from quote to quote with memchr, so unquoted data costs almost nothing.
-    static func lastRecordEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    static func lastRecordEnd(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8 = comma) -> Int? {
         let n = bytes.count
         guard n > 0, let base = bytes.baseAddress else { return nil }
         // Quoted spans [start, end): the newlines inside them do not end records.
@@ -24,7 +24,7 @@ enum CSVScanner {
         while i < n {
             guard let q = memchr(base + i, Int32(quote), n - i) else { break }
             let qi = base.distance(to: q.assumingMemoryBound(to: UInt8.self))
-            let atFieldStart = qi == 0 || bytes[qi - 1] == comma || bytes[qi - 1] == newline
+            let atFieldStart = qi == 0 || bytes[qi - 1] == delimiter || bytes[qi - 1] == newline
             if !atFieldStart {
                 i = qi + 1
                 continue

@@ -3,7 +3,18 @@ import RiskCore
 /// A chunk of parsed rows: the canonical columns for the core, plus byte spans of the raw
 /// columns (id and pass-through) to copy into the output as they were.
 struct ParsedChunk {
+    init(records: RecordChunk, rawSpans: [Int32], rawCount: Int, blankLines: Int) {
+        self.records = records
+        self.rawSpans = rawSpans
+        self.rawCount = rawCount
+        self.blankLines = blankLines
+    }
+
     var records: RecordChunk
+    /// Unit detection: "field:unit" → cells whose values look like that unit (implausible in the
+    /// canonical unit, plausible after conversion); and how many were converted (`--units auto`).
+    var unitSuspects: [String: Int] = [:]
+    var unitConversions: [String: Int] = [:]
     /// Per row, per raw slot: (start, end) offsets into the chunk bytes.
     var rawSpans: [Int32]
     var rawCount: Int
@@ -14,8 +25,13 @@ struct ParsedChunk {
 /// Parses whole records from a chunk of bytes that starts at a record start.
 enum ChunkParser {
     static func parse(
-        _ bytes: UnsafeBufferPointer<UInt8>, layout: InputLayout, parameters: RunParameters
+        _ bytes: UnsafeBufferPointer<UInt8>, layout: InputLayout, parameters: RunParameters, unitsAuto: Bool = false
     ) -> ParsedChunk {
+        let delimiter = layout.dialect.delimiter
+        let decimalComma = layout.dialect.decimalComma
+        var suspects: [String: Int] = [:]
+        var converted: [String: Int] = [:]
+        let plausible = layout.fields.map { CanonicalSchema.fields[$0].plausible }
         let n = bytes.count
         let nf = layout.fields.count
         let rawCount = layout.rawCount
@@ -84,7 +100,7 @@ enum ChunkParser {
                         contentEnd = j
                         if !closed { bad = true; i = n } else { i = j + 1 }
                         // Anything between the closing quote and the delimiter breaks the field.
-                        while i < n && bytes[i] != CSVScanner.comma && bytes[i] != CSVScanner.newline {
+                        while i < n && bytes[i] != delimiter && bytes[i] != CSVScanner.newline {
                             if !(bytes[i] == CSVScanner.carriageReturn && (i + 1 == n || bytes[i + 1] == CSVScanner.newline)) {
                                 bad = true
                             }
@@ -94,7 +110,7 @@ enum ChunkParser {
                         var j = i
                         while j < n {
                             let b = bytes[j]
-                            if b == CSVScanner.comma || b == CSVScanner.newline { break }
+                            if b == delimiter || b == CSVScanner.newline { break }
                             j += 1
                         }
                         contentEnd = j
@@ -109,7 +125,18 @@ enum ChunkParser {
                         let role = roleCodes[col]
                         if role >= 0 {
                             let cellBytes = UnsafeBufferPointer(rebasing: bytes[contentStart..<contentEnd])
-                            let cell: CellReader.Cell
+                            var cell: CellReader.Cell
+                            if let codeList = layout.codes[role] {
+                                // Code lists map source words to canonical text first.
+                                let text = String(decoding: cellBytes, as: UTF8.self)
+                                let mapped = codeList[TextFolding.fold(text)] ?? text
+                                cell = Array(mapped.utf8).withUnsafeBufferPointer { CellReader.read($0, as: layout.kinds[role]) }
+                            } else if decimalComma, cellBytes.contains(0x2C) {
+                                cell = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: cellBytes.count) { tmp in
+                                    for k in 0..<cellBytes.count { tmp[k] = cellBytes[k] == 0x2C ? 0x2E : cellBytes[k] }
+                                    return CellReader.read(UnsafeBufferPointer(tmp), as: layout.kinds[role])
+                                }
+                            } else {
                             switch readers[role] {
                             case .numeric: cell = CellReader.read(cellBytes, as: .numeric)
                             case .binary: cell = CellReader.read(cellBytes, as: .binary)
@@ -120,6 +147,25 @@ enum ChunkParser {
                                 cell = CellReader.read(cellBytes, as: .category(vocabularies[v]))
                             case .iso3:
                                 cell = CellReader.read(cellBytes, as: .iso3)
+                            case .date:
+                                cell = CellReader.read(cellBytes, as: .date)
+                            }
+                            }
+                            if cell.state == .present {
+                                if let conv = layout.conversions[role] {
+                                    cell.value = conv.apply(cell.value)
+                                } else if !layout.alternatives[role].isEmpty, let pl = plausible[role], !pl.contains(cell.value) {
+                                    // Unit detection: implausible here, plausible in another unit?
+                                    for alt in layout.alternatives[role] where pl.contains(alt.apply(cell.value)) {
+                                        let key = CanonicalSchema.fields[layout.fields[role]].name + ":" + alt.unit
+                                        suspects[key, default: 0] += 1
+                                        if unitsAuto {
+                                            cell.value = alt.apply(cell.value)
+                                            converted[key, default: 0] += 1
+                                        }
+                                        break
+                                    }
+                                }
                             }
                             values[role * maxRows + row] = cell.value
                             states[role * maxRows + row] = cell.state
@@ -136,7 +182,7 @@ enum ChunkParser {
                         }
                     }
                     col += 1
-                    if i < n && bytes[i] == CSVScanner.comma {
+                    if i < n && bytes[i] == delimiter {
                         i += 1
                         if i == n { col += 1; endOfRecord = true }  // trailing comma at end of input
                     } else {
@@ -175,7 +221,10 @@ enum ChunkParser {
                     states: [CellState](repeating: .present, count: rows))
             }
         }
-        return ParsedChunk(records: chunk, rawSpans: spans, rawCount: rawCount, blankLines: blank)
+        var parsed = ParsedChunk(records: chunk, rawSpans: spans, rawCount: rawCount, blankLines: blank)
+        parsed.unitSuspects = suspects
+        parsed.unitConversions = converted
+        return parsed
     }
 }
 

@@ -30,38 +30,95 @@ public struct InputLayout: Sendable {
     var rawCount: Int { (hasID ? 1 : 0) + passThrough.count }
     /// Canonical fields the run needs that the header lacks.
     public let absentFields: [String]
+    /// How the input is written.
+    public let dialect: InputDialect
+    /// Per field slot: the declared unit conversion, the code list (folded source → canonical
+    /// text), and the alternative units to look for when no unit is declared.
+    let conversions: [UnitConversion?]
+    let codes: [[String: String]?]
+    let alternatives: [[UnitConversion]]
+    /// Raw slots (id is 0 when present) of columns that identify a person.
+    public let identifyingRaw: Set<Int>
+    /// Header columns (0-based) by role, for `mapping check`: canonical field → column.
+    public let fieldColumns: [String: Int]
+    /// Folded header names that name the same field twice (mapping ambiguity).
+    public let mappingNotes: [String]
+
+    /// Column names that identify a person when no mapping says so (folded).
+    static let identifyingNames: Set<String> = [
+        "name", "full name", "ho ten", "ho va ten", "ten", "cccd", "so cccd", "cmnd", "so cmnd", "ma the bhyt",
+        "so the bhyt", "insurance number", "dia chi", "address", "phone", "dien thoai", "so dien thoai",
+        "birth date", "ngay sinh", "date of birth", "dob", "email",
+    ]
 
     /// Builds the layout; `needed` are canonical field indexes any model or flag reads.
-    public init(header: [String], needed: Set<Int>) throws(BatchError) {
+    public init(header: [String], needed: Set<Int>, mapping: Mapping? = nil, dialect: InputDialect = .standard) throws(BatchError) {
         self.header = header
+        self.dialect = dialect
         var roles: [Role] = []
         var fields: [Int] = []
         var kinds: [FieldKind] = []
         var seen: [Int: Int] = [:]
         var idSeen = false
         var pass: [String] = []
+        var conversions: [UnitConversion?] = []
+        var codes: [[String: String]?] = []
+        var identifying = Set<Int>()
+        var notes: [String] = []
+        // What each column is: the mapping's rule, else a canonical name.
+        let rules = header.map { mapping?.rule(forHeader: $0) }
+        func fieldName(_ c: Int) -> String? {
+            if let r = rules[c] { return r.field }
+            return Self.normalise(header[c])
+        }
         // The id takes raw slot 0 wherever it stands.
-        let hasID = header.contains { Self.normalise($0) == "id" }
+        let hasID = header.indices.contains { fieldName($0) == "id" }
         for (c, name) in header.enumerated() {
-            let key = Self.normalise(name)
+            let key = fieldName(c)
+            let rule = rules[c]
             if key == "id" && !idSeen {
                 idSeen = true
                 roles.append(.raw(slot: 0))
-            } else if let fi = CanonicalSchema.indexByName[key] {
-                if let first = seen[fi] { throw .duplicateColumn(name: key, columns: [first + 1, c + 1]) }
+                identifying.insert(0)
+            } else if let key, let fi = CanonicalSchema.indexByName[key] {
+                if let first = seen[fi] {
+                    if mapping != nil {
+                        notes.append("\(key): columns \(first + 1) and \(c + 1) both map to it; the first is used")
+                        roles.append(.ignored)
+                        continue
+                    }
+                    throw .duplicateColumn(name: key, columns: [first + 1, c + 1])
+                }
                 seen[fi] = c
                 if needed.contains(fi) {
                     roles.append(.field(slot: fields.count))
                     fields.append(fi)
                     kinds.append(CanonicalSchema.fields[fi].kind)
+                    conversions.append(rule?.conversion)
+                    codes.append(rule?.codes)
                 } else {
                     roles.append(.ignored)
                 }
             } else {
-                roles.append(.raw(slot: (hasID ? 1 : 0) + pass.count))
+                let slot = (hasID ? 1 : 0) + pass.count
+                roles.append(.raw(slot: slot))
                 pass.append(name)
+                if rule?.identifying == true || Self.identifyingNames.contains(TextFolding.fold(name)) {
+                    identifying.insert(slot)
+                }
             }
         }
+        self.conversions = conversions
+        self.codes = codes
+        self.alternatives = zip(fields, conversions).map { fi, conv in
+            conv == nil ? Units.alternatives(CanonicalSchema.fields[fi].name) : []
+        }
+        self.identifyingRaw = identifying
+        self.mappingNotes = notes
+        var fc: [String: Int] = [:]
+        for (fi, c) in seen { fc[CanonicalSchema.fields[fi].name] = c }
+        if let i = header.indices.first(where: { fieldName($0) == "id" }) { fc["id"] = i }
+        self.fieldColumns = fc
         self.roles = roles
         self.fields = fields
         self.kinds = kinds
@@ -75,6 +132,7 @@ public struct InputLayout: Sendable {
                 vocabularies.append(v)
                 return .category(vocabularies.count - 1)
             case .iso3: return .iso3
+            case .date: return .date
             }
         }
         self.vocabularies = vocabularies
@@ -89,6 +147,34 @@ public struct InputLayout: Sendable {
     }
 }
 
+/// How the input CSV is written.
+public struct InputDialect: Sendable, Equatable {
+    /// `,`, `;` or tab.
+    public var delimiter: UInt8
+    /// Numbers may use a decimal comma (`5,2`); a dot is always read as a decimal point.
+    public var decimalComma: Bool
+
+    public static let standard = InputDialect(delimiter: 0x2C, decimalComma: false)
+
+    public init(delimiter: UInt8, decimalComma: Bool) {
+        self.delimiter = delimiter
+        self.decimalComma = decimalComma
+    }
+
+    /// Chooses the delimiter that splits the header line into the most fields (outside quotes):
+    /// `,`, `;` or tab; a `;`-separated file is taken to use decimal commas.
+    public static func detect(headerLine: [UInt8]) -> InputDialect {
+        var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0]
+        var inQuotes = false
+        for b in headerLine {
+            if b == 0x22 { inQuotes.toggle() } else if !inQuotes, counts[b] != nil { counts[b]! += 1 }
+        }
+        let best = [UInt8(0x2C), 0x3B, 0x09].max { (counts[$0] ?? 0) < (counts[$1] ?? 0) } ?? 0x2C
+        let delimiter = (counts[best] ?? 0) > 0 ? best : 0x2C
+        return InputDialect(delimiter: delimiter, decimalComma: delimiter == 0x3B)
+    }
+}
+
 /// How one parsed column's cells are read.
 enum SlotReader: Sendable {
     case numeric
@@ -96,6 +182,7 @@ enum SlotReader: Sendable {
     case code(Double, Double)
     case category(Int)
     case iso3
+    case date
 }
 
 /// Run-wide values for canonical fields (`--param key=value`): they fill a field whose column is

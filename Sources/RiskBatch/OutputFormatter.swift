@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import RiskAlerts
 import RiskCore
 import RiskModels
@@ -17,6 +19,12 @@ final class OutputFormatter: Sendable {
     let bandFlags: [[[UInt8]]]
     let urgentFlag: [UInt8]
     let okBytes: [UInt8] = Array("ok".utf8)
+    /// Raw pass-through slots written (identifying ones are dropped when pseudonymising).
+    let writtenRaw: [Int]
+    /// The pseudonymisation key bytes (a SymmetricKey is made per use: it is not Sendable).
+    let pseudonymKey: [UInt8]?
+    /// Per field slot, the input column's header (for the rejects file).
+    let slotColumns: [String]
     let sbpField = CanonicalSchema.indexByName["sbp"]!
     let dbpField = CanonicalSchema.indexByName["dbp"]!
 
@@ -28,6 +36,19 @@ final class OutputFormatter: Sendable {
         self.columnLabels = options.models.flatMap { m in m.outputLabels.map { $0?.map { Array($0.utf8) } } }
         self.bandFlags = options.models.map { m in options.flags.riskBands.bands.map { Array("\(m.id):\($0.code)".utf8) } }
         self.urgentFlag = Array(options.flags.bloodPressure.urgent.code.utf8)
+        let firstPass = layout.hasID ? 1 : 0
+        let passSlots = Array(firstPass..<(firstPass + layout.passThrough.count))
+        self.pseudonymKey = options.pseudonymisationKey
+        self.writtenRaw = options.pseudonymisationKey == nil ? passSlots : passSlots.filter { !layout.identifyingRaw.contains($0) }
+        var names = [String](repeating: "", count: layout.fields.count)
+        for (c, role) in layout.roles.enumerated() { if case .field(let slot) = role { names[slot] = layout.header[c] } }
+        self.slotColumns = names
+    }
+
+    /// Header names of the pass-through columns written.
+    var writtenPassThrough: [String] {
+        let firstPass = layout.hasID ? 1 : 0
+        return writtenRaw.map { layout.passThrough[$0 - firstPass] }
     }
 
     func headerLine() -> [UInt8] {
@@ -35,7 +56,7 @@ final class OutputFormatter: Sendable {
         for m in options.models { names.append(contentsOf: m.outputColumns) }
         for m in options.models { names.append(m.statusColumn) }
         names.append("flags")
-        names.append(contentsOf: layout.passThrough)
+        names.append(contentsOf: writtenPassThrough)
         return Array((names.map(Self.quoteIfNeeded).joined(separator: ",") + "\n").utf8)
     }
 
@@ -48,7 +69,7 @@ final class OutputFormatter: Sendable {
 
     func process(_ work: ChunkWork, evaluators: EvaluatorPool) -> ChunkResult {
         work.bytes.withUnsafeBufferPointer { bytes in
-            let parsed = ChunkParser.parse(bytes, layout: layout, parameters: options.parameters)
+            let parsed = ChunkParser.parse(bytes, layout: layout, parameters: options.parameters, unitsAuto: options.unitsAuto)
             let evaluator = evaluators.take()
             let scores = evaluator.score(parsed.records)
             evaluators.give(evaluator)
@@ -73,6 +94,7 @@ final class OutputFormatter: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + n * (16 + nm * 24))
         var placeholders: [Int] = []
+        let key = pseudonymKey.map { SymmetricKey(data: $0) }
 
         // Flat, row-major copies for the hot loop: risks (rows × output columns), statuses
         // (rows × models), the band risk per model (NaN when none) and urgent-BP marks.
@@ -101,7 +123,6 @@ final class OutputFormatter: Sendable {
             if rules.isUrgent(sbp: s, dbp: d) { urgent[r] = true; urgentCount += 1 }
         }
         let rawCount = parsed.rawCount
-        let firstPass = layout.hasID ? 1 : 0
         let bandBounds = rules.riskBands.bands.compactMap(\.below)
 
         risks.withUnsafeBufferPointer { risks in
@@ -112,7 +133,13 @@ final class OutputFormatter: Sendable {
                 // id
                 if layout.hasID {
                     let s = Int(spans[r * rawCount * 2]), e = Int(spans[r * rawCount * 2 + 1])
-                    if e > s { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[s..<e])) }
+                    if e > s {
+                        if let key {
+                            out.append(contentsOf: pseudonym(UnsafeBufferPointer(rebasing: bytes[s..<e]), key))
+                        } else {
+                            appendRaw(UnsafeBufferPointer(rebasing: bytes[s..<e]), to: &out)
+                        }
+                    }
                 } else {
                     placeholders.append(out.count)
                 }
@@ -163,12 +190,10 @@ final class OutputFormatter: Sendable {
                     out.append(contentsOf: urgentFlag)
                 }
                 // pass-through
-                if rawCount > firstPass {
-                    for k in firstPass..<rawCount {
-                        out.append(0x2C)
-                        let s = Int(spans[(r * rawCount + k) * 2]), e = Int(spans[(r * rawCount + k) * 2 + 1])
-                        if e > s { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[s..<e])) }
-                    }
+                for k in writtenRaw {
+                    out.append(0x2C)
+                    let s = Int(spans[(r * rawCount + k) * 2]), e = Int(spans[(r * rawCount + k) * 2 + 1])
+                    if e > s { appendRaw(UnsafeBufferPointer(rebasing: bytes[s..<e]), to: &out) }
                 }
                 out.append(0x0A)
             }
@@ -184,7 +209,78 @@ final class OutputFormatter: Sendable {
             }
         }
         if urgentCount > 0 { counts.flags[String(decoding: urgentFlag, as: UTF8.self)] = urgentCount }
-        return ChunkResult(bytes: out, counts: counts, idPlaceholders: placeholders)
+        counts.unitSuspects = parsed.unitSuspects
+        counts.unitConversions = parsed.unitConversions
+        var result = ChunkResult(bytes: out, counts: counts, idPlaceholders: placeholders)
+        if options.rejects != nil || options.strict { result.problems = problems(parsed) }
+        return result
+    }
+
+    /// Data problems of a chunk (local row numbers, 0-based): malformed lines, invalid cells,
+    /// implausible values. Never values.
+    private func problems(_ parsed: ParsedChunk) -> [RowProblem] {
+        var out: [RowProblem] = []
+        let rec = parsed.records
+        for r in 0..<parsed.rows {
+            if rec.malformed[r] {
+                out.append(RowProblem(row: r, column: "", reason: "invalid:row"))
+                continue
+            }
+            for (slot, fi) in layout.fields.enumerated() {
+                guard let col = rec.columns[fi] else { continue }
+                switch col.states[r] {
+                case .invalid:
+                    out.append(RowProblem(row: r, column: slotColumns[slot], reason: "invalid"))
+                case .present:
+                    if let pl = CanonicalSchema.fields[fi].plausible, !pl.contains(col.values[r]) {
+                        out.append(RowProblem(row: r, column: slotColumns[slot], reason: "out_of_range"))
+                    }
+                case .missing:
+                    break
+                }
+            }
+        }
+        return out
+    }
+
+    /// A pass-through field as it was, re-quoted when the input's delimiter was not a comma and
+    /// the field holds a comma (the output is always comma-separated).
+    private func appendRaw(_ field: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        if layout.dialect.delimiter != 0x2C, field.first != 0x22, field.contains(0x2C) || field.contains(0x22) {
+            out.append(0x22)
+            for b in field {
+                if b == 0x22 { out.append(0x22) }
+                out.append(b)
+            }
+            out.append(0x22)
+        } else {
+            out.append(contentsOf: field)
+        }
+    }
+
+    /// HMAC-SHA256(key, id) in lower-case hex: stable across runs with the same key, not
+    /// reversible without it. Quotes around the id are removed first.
+    private func pseudonym(_ raw: UnsafeBufferPointer<UInt8>, _ key: SymmetricKey) -> [UInt8] {
+        var id = Array(raw)
+        if id.count >= 2, id.first == 0x22, id.last == 0x22 {
+            id = Array(id[1..<(id.count - 1)])
+            var unescaped: [UInt8] = []
+            var i = 0
+            while i < id.count {
+                unescaped.append(id[i])
+                i += (id[i] == 0x22 && i + 1 < id.count && id[i + 1] == 0x22) ? 2 : 1
+            }
+            id = unescaped
+        }
+        let mac = HMAC<SHA256>.authenticationCode(for: id, using: key)
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in mac {
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 0xF)])
+        }
+        return out
     }
 
     /// Inserts row numbers at the placeholder offsets (inputs without an id column).

@@ -4,6 +4,7 @@
 // score (RiskModels.Evaluator) and format chunks, and the writer emits them strictly in input
 // order. At most `maxInFlight` chunks exist at once, so memory stays flat whatever the input size.
 import Dispatch
+import Crypto
 import Foundation
 import RiskAlerts
 import RiskCore
@@ -22,6 +23,19 @@ public struct ScoreOptions: Sendable {
     public var threads: Int
     /// Bytes per chunk.
     public var chunkBytes: Int
+    /// How to read the export's columns (names, units, codes, identifying columns).
+    public var mapping: Mapping?
+    /// Overrides of the detected dialect.
+    public var delimiter: UInt8?
+    public var decimalComma: Bool?
+    /// Convert cells whose values look like another unit (each conversion is counted).
+    public var unitsAuto = false
+    /// Stop at the first problem (malformed line, invalid cell) instead of reporting it per row.
+    public var strict = false
+    /// Replace the id with HMAC-SHA256(key, id) and drop identifying columns.
+    public var pseudonymisationKey: [UInt8]?
+    /// Where to list every problem (row number, column, reason); nil for none.
+    public var rejects: RejectsWriter?
 
     public init(
         models: [CompiledModel], derivations: [Derivation] = [], digits: Int = 2,
@@ -56,7 +70,20 @@ public struct RunSummary: Sendable {
     public var bandCodes: [String] = []
     public var absentFields: [String] = []
     public var passThroughColumns: [String] = []
+    public var droppedColumns: [String] = []
     public var hasIDColumn = true
+    /// Input dialect as read.
+    public var delimiter = ","
+    public var decimalComma = false
+    /// Unit detection ("field:unit" → cells), and conversions done with `--units auto`.
+    public var unitSuspects: [String: Int] = [:]
+    public var unitConversions: [String: Int] = [:]
+    public var mappingNotes: [String] = []
+    /// SHA-256 of the input bytes, hex.
+    public var inputSHA256 = ""
+    public var inputBytes = 0
+    /// Problems listed in the rejects file.
+    public var rejectedProblems = 0
 
     public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead) / seconds : 0 }
 
@@ -73,6 +100,14 @@ public struct RunSummary: Sendable {
             s += "\(id): " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
         }
         for (code, n) in flagCounts.sorted(by: { $0.key < $1.key }) { s += "flag \(code): \(n)\n" }
+        for note in mappingNotes { s += "mapping: \(note)\n" }
+        for (k, n) in unitSuspects.sorted(by: { $0.key < $1.key }) {
+            let parts = k.split(separator: ":")
+            let done = unitConversions[k] ?? 0
+            s += "unit check: \(n) cells of \(parts[0]) look like \(parts.dropFirst().joined(separator: ":"))"
+            s += done > 0 ? " (converted: \(done))\n" : " (not converted; --units auto converts them)\n"
+        }
+        if rejectedProblems > 0 { s += "problems listed in the rejects file: \(rejectedProblems)\n" }
         s += String(format: "%.3f s, %.0f rows/s\n", seconds, rowsPerSecond)
         return s
     }
@@ -198,14 +233,22 @@ public enum ScoreRun {
                 buffer.firstIndex(of: CSVScanner.newline)! + 1
             }
         }
+        var hasher = SHA256()
         var bomSkip = 0
         if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { bomSkip = 3 }
         let headerBytes = Array(buffer[bomSkip..<(headerEnd ?? buffer.count)])
         guard !headerBytes.isEmpty else { throw .emptyInput }
-        let header = parseHeader(headerBytes)
+        var dialect = InputDialect.detect(headerLine: headerBytes)
+        if let d = options.delimiter { dialect.delimiter = d }
+        if let c = options.decimalComma { dialect.decimalComma = c }
+        let header = parseHeader(headerBytes, delimiter: dialect.delimiter)
+        hasher.update(data: buffer[0..<(headerEnd ?? buffer.count)])
+        var inputBytes = headerEnd ?? buffer.count
         buffer.removeFirst(headerEnd ?? buffer.count)
 
-        let layout = try InputLayout(header: header, needed: neededFields(options.models, derivations: options.derivations))
+        let layout = try InputLayout(
+            header: header, needed: neededFields(options.models, derivations: options.derivations),
+            mapping: options.mapping, dialect: dialect)
         let formatter = OutputFormatter(options: options, layout: layout)
         try sink.write(formatter.headerLine())
 
@@ -214,8 +257,14 @@ public enum ScoreRun {
         summary.statusCounts = Array(repeating: [:], count: options.models.count)
         summary.bandCounts = Array(repeating: Array(repeating: 0, count: options.flags.riskBands.bands.count), count: options.models.count)
         summary.bandCodes = options.flags.riskBands.bands.map(\.code)
-        summary.absentFields = layout.absentFields
-        summary.passThroughColumns = layout.passThrough
+        summary.absentFields = layout.absentFields.filter { name in
+            !(CanonicalSchema.indexByName[name].map { options.parameters.values[$0] != nil } ?? false)
+        }
+        summary.passThroughColumns = formatter.writtenPassThrough
+        summary.droppedColumns = layout.passThrough.filter { !formatter.writtenPassThrough.contains($0) }
+        summary.delimiter = dialect.delimiter == 0x3B ? ";" : (dialect.delimiter == 0x09 ? "tab" : ",")
+        summary.decimalComma = dialect.decimalComma
+        summary.mappingNotes = layout.mappingNotes
         summary.hasIDColumn = layout.hasID
 
         let coordinator = Coordinator(maxInFlight: options.threads * 2)
@@ -226,8 +275,14 @@ public enum ScoreRun {
 
         func drain(waitAll: Bool) {
             while let done = coordinator.takeNext(waitAll: waitAll) {
+                if options.strict, writeError == nil, let first = done.problems.first {
+                    writeError = .strictStop(row: first.row, column: first.column, reason: first.reason)
+                }
                 if writeError == nil {
                     do { try sink.write(done.bytes) } catch { writeError = error }
+                }
+                if writeError == nil, let rejects = options.rejects {
+                    do { try rejects.write(done.problems) } catch { writeError = error }
                 }
                 summary.merge(done.counts)
             }
@@ -256,7 +311,7 @@ public enum ScoreRun {
             var cut: Int
             if eof {
                 cut = buffer.count
-            } else if let end = buffer.withUnsafeBufferPointer({ CSVScanner.lastRecordEnd($0) }) {
+            } else if let end = buffer.withUnsafeBufferPointer({ CSVScanner.lastRecordEnd($0, delimiter: dialect.delimiter) }) {
                 cut = end
             } else {
                 // No record ends in the buffer (a very long record or an unclosed quote): read more.
@@ -264,6 +319,8 @@ public enum ScoreRun {
                 continue
             }
             let chunk = Array(buffer[0..<cut])
+            hasher.update(data: chunk)
+            inputBytes += cut
             buffer.removeFirst(cut)
             submit(chunk)
             drain(waitAll: false)
@@ -271,11 +328,14 @@ public enum ScoreRun {
         }
         drain(waitAll: true)
         if let e = writeError { throw e }
+        summary.inputSHA256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        summary.inputBytes = inputBytes
+        summary.rejectedProblems = options.rejects?.count ?? 0
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return summary
     }
 
-    static func parseHeader(_ bytes: [UInt8]) -> [String] {
+    public static func parseHeader(_ bytes: [UInt8], delimiter: UInt8 = 0x2C) -> [String] {
         var names: [String] = []
         var cur: [UInt8] = []
         var inQuotes = false
@@ -290,7 +350,7 @@ public enum ScoreRun {
                 } else { cur.append(b) }
             } else if b == CSVScanner.quote {
                 inQuotes = true
-            } else if b == CSVScanner.comma {
+            } else if b == delimiter {
                 names.append(String(decoding: cur, as: UTF8.self)); cur = []
             } else { cur.append(b) }
             i += 1
@@ -310,6 +370,8 @@ struct ChunkWork: Sendable {
 struct ChunkResult: Sendable {
     var bytes: [UInt8]
     var counts: ChunkCounts
+    /// Data problems, with chunk-local 0-based row numbers (the writer makes them global).
+    var problems: [RowProblem] = []
     /// For inputs without an id column: where each row's id goes, patched in order by the writer.
     var idPlaceholders: [Int]
 }
@@ -321,6 +383,8 @@ struct ChunkCounts: Sendable {
     var status: [[String: Int]] = []
     var bands: [[Int]] = []
     var flags: [String: Int] = [:]
+    var unitSuspects: [String: Int] = [:]
+    var unitConversions: [String: Int] = [:]
 }
 
 extension RunSummary {
@@ -332,6 +396,8 @@ extension RunSummary {
         for (m, d) in c.status.enumerated() { for (k, v) in d { statusCounts[m][k, default: 0] += v } }
         for (m, b) in c.bands.enumerated() { for (k, v) in b.enumerated() { bandCounts[m][k] += v } }
         for (k, v) in c.flags { flagCounts[k, default: 0] += v }
+        for (k, v) in c.unitSuspects { unitSuspects[k, default: 0] += v }
+        for (k, v) in c.unitConversions { unitConversions[k, default: 0] += v }
     }
 }
 
@@ -364,7 +430,7 @@ final class Coordinator: @unchecked Sendable {
 
     /// The next chunk in order if it is done (or, with `waitAll`, once it is done, until all
     /// started chunks are taken).
-    func takeNext(waitAll: Bool) -> (bytes: [UInt8], counts: ChunkCounts)? {
+    func takeNext(waitAll: Bool) -> (bytes: [UInt8], counts: ChunkCounts, problems: [RowProblem])? {
         condition.lock()
         defer { condition.unlock() }
         while results[next] == nil {
@@ -378,8 +444,9 @@ final class Coordinator: @unchecked Sendable {
         if !r.idPlaceholders.isEmpty {
             r.bytes = OutputFormatter.fillRowNumbers(r.bytes, placeholders: r.idPlaceholders, firstRow: rowsAssigned + 1)
         }
+        let problems = r.problems.map { RowProblem(row: $0.row + rowsAssigned + 1, column: $0.column, reason: $0.reason) }
         rowsAssigned += r.counts.rows
-        return (r.bytes, r.counts)
+        return (r.bytes, r.counts, problems)
     }
 }
 

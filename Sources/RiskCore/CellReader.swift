@@ -57,6 +57,9 @@ public enum CellReader {
         case .iso3:
             guard let c = ISO3.code(s) else { return .invalid }
             return Cell(value: c, state: .present)
+        case .date:
+            guard let d = CalendarDate.parse(s) else { return .invalid }
+            return Cell(value: d, state: .present)
         }
     }
 

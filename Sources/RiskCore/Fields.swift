@@ -14,6 +14,94 @@ public enum FieldKind: Sendable, Equatable {
     case category(Vocabulary)
     /// A three-letter ISO 3166 country code (any case); stored as a number, see `ISO3`.
     case iso3
+    /// A calendar date: `yyyymmdd`, `yyyymmddHHMM` (day or month `00` = unknown: the middle of the
+    /// month or year is used), `dd/mm/yyyy` or ISO `yyyy-mm-dd`; stored as days since 1970-01-01.
+    /// `mm/dd/yyyy` is never guessed.
+    case date
+}
+
+/// Calendar dates as day numbers.
+public enum CalendarDate {
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    public static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// (year, month, day) of a day number (Howard Hinnant's civil_from_days).
+    public static func civil(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    /// Age in years at `on` of a person born on `birth` (day numbers): completed years, plus the
+    /// fraction of the current year of age (days since the last birthday / days to the next).
+    /// A birthday on 29 February counts as 28 February in other years.
+    public static func age(birth: Int, on: Int) -> Double? {
+        guard on >= birth else { return nil }
+        let b = civil(birth)
+        func birthday(_ year: Int) -> Int {
+            let d = (b.month == 2 && b.day == 29 && daysInMonth(year, 2) == 28) ? 28 : b.day
+            return days(year: year, month: b.month, day: d)
+        }
+        let o = civil(on)
+        var years = o.year - b.year
+        if on < birthday(o.year) { years -= 1 }
+        let last = birthday(b.year + years)
+        let next = birthday(b.year + years + 1)
+        return Double(years) + Double(on - last) / Double(next - last)
+    }
+
+    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
+        switch m {
+        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Parses the accepted forms; nil for anything else or an impossible date.
+    public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        func digits(_ lo: Int, _ hi: Int) -> Int? {
+            var v = 0
+            for i in lo..<hi {
+                let d = b[i] &- 0x30
+                guard d < 10 else { return nil }
+                v = v * 10 + Int(d)
+            }
+            return v
+        }
+        var y: Int?, m: Int?, d: Int?
+        let n = b.count
+        if n == 8 || n == 12 {
+            y = digits(0, 4); m = digits(4, 6); d = digits(6, 8)
+            if n == 12, digits(8, 12) == nil { return nil }
+        } else if n == 10 && b[4] == 0x2D && b[7] == 0x2D {
+            y = digits(0, 4); m = digits(5, 7); d = digits(8, 10)
+        } else if n == 10 && b[2] == 0x2F && b[5] == 0x2F {
+            d = digits(0, 2); m = digits(3, 5); y = digits(6, 10)
+        } else {
+            return nil
+        }
+        guard let year = y, var month = m, var day = d, year >= 1800, year <= 2200, month <= 12 else { return nil }
+        // Unknown month or day (00): the middle of the year or month.
+        if month == 0 { month = 7; day = day == 0 ? 1 : day }
+        if day == 0 { day = 15 }
+        guard day >= 1, day <= daysInMonth(year, month) else { return nil }
+        return Double(days(year: year, month: month, day: day))
+    }
 }
 
 /// Three-letter country codes as numbers: ((c1 − A)·26 + (c2 − A))·26 + (c3 − A), upper case.
@@ -153,6 +241,8 @@ public enum CanonicalSchema {
         FieldSpec(name: "sdi", kind: .code(1...10), unit: "decile", plausible: 1...10, meaning: "social deprivation index decile"),
         cat("who_region", whoRegion, "GBD region for WHO 2019"),
         FieldSpec(name: "country", kind: .iso3, unit: "", plausible: nil, meaning: "country, ISO 3166 alpha-3 (Globorisk)"),
+        FieldSpec(name: "birth_date", kind: .date, unit: "date", plausible: nil, meaning: "date of birth (identifying; used only to compute age)"),
+        FieldSpec(name: "assessment_date", kind: .date, unit: "date", plausible: nil, meaning: "date of the assessment (age is computed at it)"),
         num("baseline_year", "year", 1950, 2100, "calendar year of the assessment (Globorisk)"),
         cat("score2_region", score2Region, "ESC risk region"),
         cat("kfre_calibration", kfreCalibration, "KFRE calibration"),

@@ -1,4 +1,4 @@
-// Derived inputs (../SCHEMA.md "Derived inputs"): when a model needs `bmi` and a row lacks it but
+// Derived inputs (../SCHEMA.md "Derived inputs"): age from birth and assessment dates; when a model needs `bmi` and a row lacks it but
 // has height and weight, BMI = weight_kg / (height_cm / 100)²; when a model needs `egfr` and a row
 // lacks it but has creatinine, age and sex, eGFR is the CKD-EPI 2021 equation of the model file
 // `egfr_ckdepi2021`. A derived value then passes the same range checks as a measured one, and
@@ -10,6 +10,8 @@ public struct Derivation: Sendable {
     public enum Kind: Sendable {
         /// weight_kg / (height_cm / 100)²
         case bmiFromHeightAndWeight
+        /// calendar age at assessment_date of a person born on birth_date
+        case ageFromDates
         /// The (single, value) output of a model, where its status is ok.
         case model(CompiledModel)
     }
@@ -25,6 +27,11 @@ public struct Derivation: Sendable {
         sources: ["height_cm", "weight_kg"].map { CanonicalSchema.indexByName[$0]! },
         kind: .bmiFromHeightAndWeight)
 
+    public static let age = Derivation(
+        field: CanonicalSchema.indexByName["age"]!,
+        sources: ["birth_date", "assessment_date"].map { CanonicalSchema.indexByName[$0]! },
+        kind: .ageFromDates)
+
     /// eGFR from a value model (normally `egfr_ckdepi2021`).
     public static func egfr(_ model: CompiledModel) -> Derivation {
         Derivation(
@@ -34,7 +41,7 @@ public struct Derivation: Sendable {
     }
 
     /// Fills the missing cells of `field` where the sources allow; marks them in `chunk.derived`.
-    func apply(to chunk: inout RecordChunk) {
+    public func apply(to chunk: inout RecordChunk) {
         let n = chunk.count
         var col = chunk.columns[field] ?? FieldColumn(count: n)
         var marks = chunk.derived[field] ?? [Bool](repeating: false, count: n)
@@ -46,6 +53,15 @@ public struct Derivation: Sendable {
                 let m = h.values[r] / 100
                 guard m > 0 else { continue }
                 col.values[r] = w.values[r] / (m * m)
+                col.states[r] = .present
+                marks[r] = true
+                changed = true
+            }
+        case .ageFromDates:
+            guard let b = chunk.columns[sources[0]], let a = chunk.columns[sources[1]] else { return }
+            for r in 0..<n where col.states[r] == .missing && b.states[r] == .present && a.states[r] == .present {
+                guard let years = CalendarDate.age(birth: Int(b.values[r]), on: Int(a.values[r])) else { continue }
+                col.values[r] = years
                 col.states[r] = .present
                 marks[r] = true
                 changed = true
@@ -71,7 +87,7 @@ public struct Derivation: Sendable {
 extension ModelLibrary {
     /// The derivations this library supports: BMI always; eGFR when `egfr_ckdepi2021` is present.
     public var derivations: [Derivation] {
-        var d = [Derivation.bmi]
+        var d = [Derivation.age, Derivation.bmi]
         if let egfr = models.first(where: { $0.id == "egfr_ckdepi2021" }) { d.append(.egfr(egfr)) }
         return d
     }

@@ -578,7 +578,7 @@ public struct ModelLibrary: Sendable {
     /// The library embedded in the binary (Models/*.json), validated.
     public static func embedded() throws(ModelFileError) -> ModelLibrary {
         var compiled: [CompiledModel] = []
-        for file in ModelCatalog.files where !file.path.hasPrefix("rules/") && file.path.hasSuffix(".json") && !file.path.hasPrefix("tables/") {
+        for file in ModelCatalog.files where file.path.hasSuffix(".json") && !file.path.contains("/") {
             compiled.append(try ModelLoader.compileAny(json: file.text, file: "Models/" + file.path))
         }
         return try ModelLibrary(models: compiled)

@@ -28,7 +28,7 @@ func exitStatus(for error: BatchError) -> Int32 {
     case .cannotOpenInput: Exit.noInput
     case .cannotCreateOutput: Exit.cannotCreate
     case .readFailed, .writeFailed: Exit.ioError
-    case .emptyInput, .duplicateColumn: Exit.dataError
+    case .emptyInput, .duplicateColumn, .strictStop: Exit.dataError
     case .badParameter: Exit.usage
     }
 }
@@ -38,7 +38,7 @@ struct RiskEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "riskengine",
         abstract: "Cardiovascular and chronic-disease risk scoring for whole populations.",
-        subcommands: [Score.self, Models.self, Synth.self, Demo.self]
+        subcommands: [Score.self, Models.self, MappingCommand.self, Synth.self, Demo.self]
     )
 }
 
@@ -88,10 +88,40 @@ struct Score: ParsableCommand {
     @Flag(name: .long, help: "Do not print the run summary.")
     var quiet = false
 
+    @Option(name: .long, help: "Mapping of the export's columns, units and codes: a built-in id (see 'riskengine mapping list') or a file.")
+    var mapping: String?
+
+    @Option(name: .long, help: "Input delimiter: comma, semicolon or tab (default: detected from the header).")
+    var delimiter: String?
+
+    @Option(name: .long, help: "Decimal separator of numbers: dot or comma (default: comma for ';'-separated files, else dot).")
+    var decimal: String?
+
+    @Option(name: .long, help: "Unit handling: 'declared' (default: only units declared by the mapping are converted) or 'auto' (also convert cells whose values look like another unit; every conversion is counted).")
+    var units: String = "declared"
+
+    @Option(name: .customLong("as-of"), help: "Assessment date (yyyy-mm-dd or yyyymmdd) for ages computed from birth dates; an assessment_date column wins.")
+    var asOf: String?
+
+    @Flag(name: .long, help: "Stop at the first problem (malformed line, invalid or implausible cell) with exit code 65.")
+    var strict = false
+
+    @Option(name: .long, help: "Write every problem found (row number, column, reason; never values) to this CSV file.")
+    var rejects: String?
+
+    @Option(name: .long, help: "Key file: replace ids with HMAC-SHA256(key, id) and drop identifying columns from the output.")
+    var pseudonymise: String?
+
+    @Option(name: .long, help: "Run manifest (JSON); default: OUTPUT.manifest.json beside a file output, none for standard output.")
+    var manifest: String?
+
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
         guard (0...12).contains(digits) else { throw ValidationError("--digits must be between 0 and 12") }
+        if let d = delimiter, delimiterByte(d) == nil { throw ValidationError("--delimiter takes comma, semicolon or tab") }
+        if let d = decimal, d != "dot" && d != "comma" { throw ValidationError("--decimal takes dot or comma") }
+        guard units == "declared" || units == "auto" else { throw ValidationError("--units takes declared or auto") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if let bp = bpUrgent, parseBP(bp) == nil { throw ValidationError("--bp-urgent takes SBP/DBP in mmHg, e.g. 180/110") }
         let ids = modelIDs
@@ -127,19 +157,41 @@ struct Score: ParsableCommand {
             rules.bloodPressure.urgent.dbpAtLeast = d
         }
         let parameters: RunParameters
+        var allParams = params
+        if let a = asOf { allParams.append("assessment_date=" + a) }
         do {
-            parameters = try RunParameters(params)
+            parameters = try RunParameters(allParams)
         } catch {
             throw fail(error.description, exitStatus(for: error))
         }
         var options = ScoreOptions(
             models: chosen, derivations: lib.derivations, digits: digits, parameters: parameters, flags: rules)
         if let t = threads { options.threads = t }
+        if let m = mapping {
+            do { options.mapping = try Mapping.load(m) } catch { throw fail(error.description, Exit.configError) }
+        }
+        options.delimiter = delimiter.flatMap(delimiterByte)
+        options.decimalComma = decimal.map { $0 == "comma" }
+        options.unitsAuto = units == "auto"
+        options.strict = strict
+        if let keyFile = pseudonymise {
+            guard let key = FileManager.default.contents(atPath: keyFile), key.count >= 16 else {
+                throw fail("--pseudonymise \(keyFile): cannot read a key of at least 16 bytes", Exit.noInput)
+            }
+            options.pseudonymisationKey = [UInt8](key)
+        }
         let summary: RunSummary
         do {
-            summary = try runScore(input: input, output: output, options: options)
+            summary = try runScore(input: input, output: output, rejects: rejects, options: options)
         } catch {
             throw fail(error.description, exitStatus(for: error))
+        }
+        let manifestPath = manifest ?? (output == "-" ? nil : output + ".manifest.json")
+        if let manifestPath {
+            let m = RunManifest(
+                summary: summary, options: options, models: chosen, input: input, output: output,
+                rejects: rejects, arguments: Array(CommandLine.arguments.dropFirst()))
+            do { try m.write(to: manifestPath) } catch { throw fail("cannot write the manifest \(manifestPath): \(error)", Exit.cannotCreate) }
         }
         if !quiet {
             let notice = chosen.map(\.id).contains("qrisk3") ? QRISK3Notice.text + "\n" : ""
@@ -177,6 +229,15 @@ struct Score: ParsableCommand {
 
 }
 
+func delimiterByte(_ s: String) -> UInt8? {
+    switch s {
+    case "comma", ",": return 0x2C
+    case "semicolon", ";": return 0x3B
+    case "tab", "\t": return 0x09
+    default: return nil
+    }
+}
+
 func parseBP(_ s: String) -> (Double, Double)? {
     let parts = s.split(separator: "/")
     guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a > 0, b > 0 else { return nil }
@@ -193,7 +254,15 @@ func loadRules(_ path: String?) throws(FlagRulesError) -> FlagRules {
 
 /// Opens input and output and runs; the output is written to a temporary file beside the target
 /// and renamed at the end, so a killed run never leaves a half-written file under the final name.
-func runScore(input: String, output: String, options: ScoreOptions) throws(BatchError) -> RunSummary {
+func runScore(input: String, output: String, rejects: String? = nil, options: ScoreOptions) throws(BatchError) -> RunSummary {
+    var options = options
+    var rejectsFD: Int32 = -1
+    if let rejects {
+        rejectsFD = open(rejects, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if rejectsFD < 0 { throw .cannotCreateOutput(path: rejects, reason: String(cString: strerror(errno))) }
+        options.rejects = try RejectsWriter(sink: FileDescriptorSink(fd: rejectsFD))
+    }
+    defer { if rejectsFD >= 0 { close(rejectsFD) } }
     let inFD: Int32
     if input == "-" {
         inFD = 0
@@ -225,6 +294,51 @@ func runScore(input: String, output: String, options: ScoreOptions) throws(Batch
         close(outFD)
         unlink(temp.path)
         throw error
+    }
+}
+
+struct MappingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mapping", abstract: "List the built-in mappings or check one against an export.",
+        subcommands: [List.self, Check.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the built-in mapping ids.")
+        func run() throws {
+            for (id, m) in Mapping.builtIn().sorted(by: { $0.key < $1.key }) { print("\(id)\t\(m.path)") }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Report which canonical fields an export provides through a mapping: found, missing, ambiguous.")
+        @Argument(help: "Built-in mapping id or mapping file.") var mapping: String
+        @Option(name: .long, help: "The export (CSV); only its header is read.") var input: String
+        @Option(name: .long, help: "Comma-separated model ids whose inputs to check (default: every model).") var models: String?
+
+        func run() throws {
+            let m: Mapping
+            do { m = try Mapping.load(mapping) } catch { throw fail(error.description, Exit.configError) }
+            guard let fh = FileHandle(forReadingAtPath: input) else { throw fail("cannot open input \(input)", Exit.noInput) }
+            let head = fh.readData(ofLength: 1 << 16)
+            var bytes = [UInt8](head)
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+            let line = Array(bytes.prefix { $0 != 0x0A })
+            let dialect = InputDialect.detect(headerLine: line)
+            let header = ScoreRun.parseHeader(line, delimiter: dialect.delimiter)
+            let lib: ModelLibrary
+            do { lib = try ModelLibrary.embedded() } catch { throw fail(error.description, Exit.configError) }
+            let chosen = (models?.split(separator: ",").map(String.init)).map { ids in lib.models.filter { ids.contains($0.id) } } ?? lib.models
+            let needed = ScoreRun.neededFields(chosen, derivations: lib.derivations)
+            let built = Result { () throws(BatchError) -> InputLayout in
+                try InputLayout(header: header, needed: needed, mapping: m, dialect: dialect)
+            }
+            guard case .success(let layout) = built else {
+                if case .failure(let e) = built { throw fail(e.description, exitStatus(for: e)) }
+                return
+            }
+            print(MappingReport.render(layout: layout, mapping: m, models: chosen, header: header))
+        }
     }
 }
 
