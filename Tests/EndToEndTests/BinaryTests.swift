@@ -167,4 +167,70 @@ func tempDir() throws -> URL {
         let out = try String(contentsOf: dir.appendingPathComponent("o.csv"), encoding: .utf8)
         #expect(out.split(separator: "\n").count == 2001)
     }
+
+    /// A Vietnamese commune export: `;`, decimal comma, mg/dL cholesterol, sex 1/2, answers in
+    /// Vietnamese, names and ID numbers; scored through the mapping with a rejects file, a key
+    /// for pseudonymisation and a manifest. Nothing identifying may reach stderr, the rejects
+    /// file or the manifest, and the output must not hold the names or ids.
+    @Test func vietnameseExportWithRejectsPseudonymsAndManifest() throws {
+        let dir = try tempDir()
+        let input = dir.appendingPathComponent("xa.csv")
+        let output = dir.appendingPathComponent("out.csv")
+        let rejects = dir.appendingPathComponent("rejects.csv")
+        let key = dir.appendingPathComponent("key.bin")
+        try Data("a secret key of at least 16 bytes".utf8).write(to: key)
+        let text = "\u{FEFF}Mã BN;Họ và tên;Số CCCD;Ngày sinh;Giới tính;Hút thuốc lá/thuốc lào;Đái tháo đường;Huyết áp tâm thu;Điều trị THA;Cholesterol toàn phần (mg/dL);HDL-C (mg/dL);Mã xã\r\n"
+            + "BN-0001;Nguyễn Thị Lan;001234567890;19700615;2;Không;không;120;không;213;50;10001\r\n"
+            + "BN-0002;Trần Văn Bình;009876543210;15/06/1960;1;Có;Có;12O;có;200,5;45;10001\r\n"
+            + "BN-0003;Lê Văn Cường;001122334455;06/15/1960;1;Có;không;130;không;190;40;10002\r\n"
+        try text.write(to: input, atomically: true, encoding: .utf8)
+        let r = try riskengine(["score", input.path, "--mapping", "commune_phr_vn", "--models", "pce2013,who2019_lab",
+                                "--param", "race=other", "--param", "who_region=southeast_asia", "--as-of", "2025-06-15",
+                                "--rejects", rejects.path, "--pseudonymise", key.path, "--output", output.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = try String(contentsOf: output, encoding: .utf8)
+        let lines = out.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[0] == "id,pce2013_ascvd_10y,who2019_lab_cvd_10y,pce2013_status,who2019_lab_status,flags,Mã xã")
+        #expect(lines[1].contains(",ok;derived:age,ok;derived:age,"))
+        #expect(lines[2].contains("invalid:sbp"))
+        #expect(lines[3].contains("missing:age"), "06/15/1960 is not a dd/mm date and is never guessed")
+        let rej = try String(contentsOf: rejects, encoding: .utf8)
+        #expect(rej == "row,column,reason\n2,Huyết áp tâm thu,invalid\n3,Ngày sinh,invalid\n")
+        let manifest = try String(contentsOf: URL(fileURLWithPath: output.path + ".manifest.json"), encoding: .utf8)
+        #expect(manifest.contains("\"sha256\""))
+        #expect(manifest.contains("commune_phr_vn"))
+        for secret in ["BN-0001", "Nguyễn", "Trần", "001234567890", "19700615", "15/06/1960", "12O"] {
+            #expect(!out.contains(secret), "output holds \(secret)")
+            #expect(!r.stderr.contains(secret), "stderr holds \(secret)")
+            #expect(!rej.contains(secret), "rejects hold \(secret)")
+            #expect(!manifest.contains(secret), "manifest holds \(secret)")
+        }
+        // Same input and options: byte-identical output.
+        let again = dir.appendingPathComponent("again.csv")
+        _ = try riskengine(["score", input.path, "--mapping", "commune_phr_vn", "--models", "pce2013,who2019_lab",
+                            "--param", "race=other", "--param", "who_region=southeast_asia", "--as-of", "2025-06-15",
+                            "--pseudonymise", key.path, "--output", again.path, "--quiet"])
+        #expect(try String(contentsOf: again, encoding: .utf8) == out)
+    }
+
+    @Test func strictModeStopsWithDataErrorNamingRowAndColumn() throws {
+        let r = try riskengine(["score", "-", "--models", "pce2013", "--strict"],
+                               stdin: "id,age,sex,race,smoker,diabetes,bp_treated,sbp,total_chol,hdl\np1,55,female,white,0,0,0,12O,5.5,1.3\n")
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("data row 1, column 'sbp': invalid"))
+        #expect(!r.stderr.contains("12O"))
+    }
+
+    @Test func mappingCheckReportsFoundAndMissing() throws {
+        let dir = try tempDir()
+        let input = dir.appendingPathComponent("xa.csv")
+        try "Mã BN;Họ và tên;Tuoi;Gioi tinh;Huyet ap tam thu\r\n1;A;50;1;120\r\n".write(to: input, atomically: true, encoding: .utf8)
+        let r = try riskengine(["mapping", "check", "commune_phr_vn", "--input", input.path, "--models", "who2019_nonlab"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("sbp ← column 5"))
+        #expect(r.stdout.contains("missing (needed by):"))
+        #expect(r.stdout.contains("smoker: who2019_nonlab"))
+        #expect(r.stdout.contains("identifying (dropped by --pseudonymise): Họ và tên"))
+    }
 }
