@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModels", "RiskModelCatalog"]),
 
         // MARK: Batch pipeline and CLI
-        .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"]),
+        .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),
         .target(
             name: "RiskBatch",
             dependencies: [
@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "riskengine",
             dependencies: [
-                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore",
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

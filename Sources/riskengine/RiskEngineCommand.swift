@@ -5,6 +5,7 @@ import Foundation
 import RiskAlerts
 import RiskBatch
 import RiskCore
+import RiskImport
 import RiskModels
 
 /// Documented exit codes.
@@ -38,7 +39,7 @@ struct RiskEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "riskengine",
         abstract: "Cardiovascular and chronic-disease risk scoring for whole populations.",
-        subcommands: [Score.self, Models.self, MappingCommand.self, Synth.self, Demo.self]
+        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self]
     )
 }
 
@@ -180,9 +181,20 @@ struct Score: ParsableCommand {
             }
             options.pseudonymisationKey = [UInt8](key)
         }
+        var source = input
+        if input.lowercased().hasSuffix(".xml") {
+            // Score straight from claim XML: import it to canonical CSV first (in memory).
+            let imported = try importClaims([input], asOf: asOf.map { $0.replacingOccurrences(of: "-", with: "") })
+            var csv = imported.header.map(OutputQuoting.quote).joined(separator: ",") + "\n"
+            for row in imported.rows { csv += row.map(OutputQuoting.quote).joined(separator: ",") + "\n" }
+            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("riskengine-import-\(getpid()).csv")
+            do { try Data(csv.utf8).write(to: tmp) } catch { throw fail("cannot write a temporary file: \(error.localizedDescription)", Exit.cannotCreate) }
+            source = tmp.path
+        }
+        defer { if source != input { try? FileManager.default.removeItem(atPath: source) } }
         let summary: RunSummary
         do {
-            summary = try runScore(input: input, output: output, rejects: rejects, options: options)
+            summary = try runScore(input: source, output: output, rejects: rejects, options: options)
         } catch {
             throw fail(error.description, exitStatus(for: error))
         }
@@ -294,6 +306,71 @@ func runScore(input: String, output: String, rejects: String? = nil, options: Sc
         close(outFD)
         unlink(temp.path)
         throw error
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import data in other formats into canonical CSV.", subcommands: [XML130.self])
+
+    struct XML130: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "xml130",
+            abstract: "Health-insurance claim XML (Decision 130/QĐ-BYT, 4210-era files) → one canonical record per patient.",
+            discussion: "Ages from NGAY_SINH at the assessment date; sex from GIOI_TINH; diabetes, hypertension, stroke and MI from ICD-10 codes; antihypertensive and statin use from XML2 drug lists; labs from XML4 matched by code or name, with units converted; the latest value at or before the assessment date. Blood pressure is not in claims: models that need it report missing:sbp. Names, ID numbers, card numbers, addresses and birth dates are never written.")
+        @Argument(help: "Claim XML files (GIAMDINHHS envelopes).") var files: [String]
+        @Option(name: [.short, .long], help: "Output canonical CSV, or - for standard output.") var output: String = "-"
+        @Option(name: .customLong("as-of"), help: "Assessment date yyyymmdd (default: each patient's latest visit).") var asOf: String?
+        @Option(name: .long, help: "Write the import problems (file, table, record, field, reason; never values) to this CSV file.") var problems: String?
+
+        func run() throws {
+            let result = try importClaims(files, asOf: asOf)
+            var csv = result.header.map(OutputQuoting.quote).joined(separator: ",") + "\n"
+            for row in result.rows { csv += row.map(OutputQuoting.quote).joined(separator: ",") + "\n" }
+            if output == "-" {
+                FileHandle.standardOutput.write(Data(csv.utf8))
+            } else {
+                do { try Data(csv.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+                    throw fail("cannot create output \(output): \(error.localizedDescription)", Exit.cannotCreate)
+                }
+            }
+            if let problems {
+                var text = "file,table,record,field,reason\n"
+                for p in result.problems {
+                    text += [p.file, p.table, String(p.record), p.field, p.reason].map(OutputQuoting.quote).joined(separator: ",") + "\n"
+                }
+                do { try Data(text.utf8).write(to: URL(fileURLWithPath: problems), options: .atomic) } catch {
+                    throw fail("cannot create \(problems): \(error.localizedDescription)", Exit.cannotCreate)
+                }
+            }
+            var counts: [String: Int] = [:]
+            for p in result.problems { counts[p.reason.split(separator: ":").first.map(String.init) ?? p.reason, default: 0] += 1 }
+            var summary = "patients \(result.rows.count) from \(files.count) file(s); problems \(result.problems.count)"
+            if !counts.isEmpty { summary += " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")" }
+            FileHandle.standardError.write(Data((summary + "\nblood pressure is not in claims: models that need it will report missing:sbp\n").utf8))
+        }
+    }
+}
+
+/// Reads claim XML files into canonical rows (exit codes: 66 unreadable file, 65 bad content).
+func importClaims(_ files: [String], asOf: String?) throws -> ClaimImportResult {
+    var inputs: [(name: String, data: Data)] = []
+    for f in files {
+        guard let data = FileManager.default.contents(atPath: f) else { throw fail("cannot open input \(f)", Exit.noInput) }
+        inputs.append((URL(fileURLWithPath: f).lastPathComponent, data))
+    }
+    do {
+        return try ClaimImport.records(files: inputs, options: ClaimImportOptions(asOf: asOf))
+    } catch {
+        throw fail(error.description, Exit.dataError)
+    }
+}
+
+/// RFC 4180 quoting for CSV written by the CLI.
+enum OutputQuoting {
+    static func quote(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }
 

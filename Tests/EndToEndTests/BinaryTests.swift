@@ -233,4 +233,63 @@ func tempDir() throws -> URL {
         #expect(r.stdout.contains("smoker: who2019_nonlab"))
         #expect(r.stdout.contains("identifying (dropped by --pseudonymise): Họ và tên"))
     }
+
+    /// The same people as a canonical CSV, as a Vietnamese-header export (`;`, decimal comma,
+    /// mg/dL cholesterol, codes) and as claim XML with labs (creatinine in mg/dL): every model
+    /// whose inputs are present gives the same numbers; claims carry no blood pressure, so the
+    /// models that need it say so.
+    @Test func samePeopleThreeFormatsSameRisks() throws {
+        let dir = try tempDir()
+        // (id, birth yyyymmdd, sex code, smoker, sbp, total chol mmol/L, hdl mmol/L, creatinine µmol/L)
+        let people: [(String, String, Int, Int, Int, Double, Double, Double)] = [
+            ("P1", "19650515", 2, 0, 128, 5.2, 1.3, 70.72), ("P2", "19580515", 1, 1, 146, 6.1, 1.0, 97.24),
+            ("P3", "19700515", 1, 0, 118, 4.4, 1.2, 88.4), ("P4", "19510515", 2, 0, 160, 6.8, 1.5, 61.88),
+        ]
+        let asOf = "2025-05-15"
+        var canonical = "id,birth_date,sex,race,smoker,diabetes,bp_treated,sbp,total_chol,hdl,creatinine\n"
+        var vietnamese = "Mã BN;Họ và tên;Ngày sinh;Giới tính;Hút thuốc lá/thuốc lào;Đái tháo đường;Huyết áp tâm thu;Điều trị THA;Cholesterol toàn phần (mg/dL);HDL-C (mg/dL);Creatinin (mg/dL)\r\n"
+        var xml1 = "", xml4 = ""
+        for (k, p) in people.enumerated() {
+            canonical += "\(p.0),\(p.1),\(p.2 == 1 ? "male" : "female"),other,\(p.3),0,0,\(p.4),\(p.5),\(p.6),\(p.7)\n"
+            let dd = p.1.suffix(2) + "/" + p.1.dropFirst(4).prefix(2) + "/" + p.1.prefix(4)
+            func comma(_ x: Double) -> String { String(x).replacingOccurrences(of: ".", with: ",") }
+            vietnamese += "\(p.0);Người \(k);\(dd);\(p.2);\(p.3 == 1 ? "Có" : "Không");không;\(p.4);không;\(comma(p.5 * 38.67));\(comma(p.6 * 38.67));\(comma(p.7 / 88.4))\r\n"
+            let lk = "LK\(k)"
+            xml1 += "<TONG_HOP><MA_LK>\(lk)</MA_LK><MA_BN>\(p.0)</MA_BN><HO_TEN>Người \(k)</HO_TEN><NGAY_SINH>\(p.1)0000</NGAY_SINH>"
+                + "<GIOI_TINH>\(p.2)</GIOI_TINH><MA_BENH_CHINH>Z00</MA_BENH_CHINH><NGAY_VAO>202505100800</NGAY_VAO><NGAY_RA>202505101000</NGAY_RA></TONG_HOP>"
+            xml4 += "<CHI_TIET_CLS><MA_LK>\(lk)</MA_LK><MA_CHI_SO></MA_CHI_SO><TEN_CHI_SO>Creatinin</TEN_CHI_SO><GIA_TRI>\(p.7 / 88.4)</GIA_TRI><DON_VI_DO>mg/dL</DON_VI_DO><NGAY_KQ>202505100930</NGAY_KQ></CHI_TIET_CLS>"
+                + "<CHI_TIET_CLS><MA_LK>\(lk)</MA_LK><MA_CHI_SO></MA_CHI_SO><TEN_CHI_SO>Cholesterol toàn phần</TEN_CHI_SO><GIA_TRI>\(p.5)</GIA_TRI><DON_VI_DO>mmol/L</DON_VI_DO><NGAY_KQ>202505100930</NGAY_KQ></CHI_TIET_CLS>"
+        }
+        func b64(_ s: String) -> String { Data(("<?xml version=\"1.0\" encoding=\"utf-8\"?>" + s).utf8).base64EncodedString() }
+        let envelope = "<?xml version=\"1.0\" encoding=\"utf-8\"?><GIAMDINHHS><THONGTINHOSO><DANHSACHHOSO><HOSO>"
+            + "<FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>\(b64("<DSACH_TONG_HOP>" + xml1 + "</DSACH_TONG_HOP>"))</NOIDUNGFILE></FILEHOSO>"
+            + "<FILEHOSO><LOAIHOSO>XML4</LOAIHOSO><NOIDUNGFILE>\(b64("<CHITIEU_CHITIET_DICHVUCANLAMSANG><DSACH_CHI_TIET_CLS>" + xml4 + "</DSACH_CHI_TIET_CLS></CHITIEU_CHITIET_DICHVUCANLAMSANG>"))</NOIDUNGFILE></FILEHOSO>"
+            + "</HOSO></DANHSACHHOSO></THONGTINHOSO></GIAMDINHHS>"
+        let files = (dir.appendingPathComponent("canon.csv"), dir.appendingPathComponent("xa.csv"), dir.appendingPathComponent("claims.xml"))
+        try canonical.write(to: files.0, atomically: true, encoding: .utf8)
+        try vietnamese.write(to: files.1, atomically: true, encoding: .utf8)
+        try envelope.write(to: files.2, atomically: true, encoding: .utf8)
+        let models = "egfr_ckdepi2021,who2019_lab,pce2013"
+        let common = ["--models", models, "--param", "who_region=southeast_asia", "--param", "race=other", "--as-of", asOf, "--digits", "9", "--quiet"]
+        let a = try riskengine(["score", files.0.path] + common)
+        let b = try riskengine(["score", files.1.path, "--mapping", "commune_phr_vn"] + common)
+        let c = try riskengine(["score", files.2.path] + common)
+        #expect(a.status == 0 && b.status == 0 && c.status == 0, "\(a.stderr)\(b.stderr)\(c.stderr)")
+        func table(_ out: String) -> [[String: String]] {
+            let lines = out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            return lines.dropFirst().map { row in Dictionary(uniqueKeysWithValues: zip(lines[0], row)) }
+        }
+        let (ta, tb, tc) = (table(a.stdout), table(b.stdout), table(c.stdout))
+        #expect(ta.count == 4 && tb.count == 4 && tc.count == 4)
+        for i in 0..<4 {
+            for col in ["egfr_ckdepi2021", "who2019_lab_cvd_10y", "pce2013_ascvd_10y"] {
+                let x = Double(ta[i][col] ?? "") ?? .nan, y = Double(tb[i][col] ?? "") ?? .nan
+                #expect(abs(x - y) < 1e-6, "canonical vs Vietnamese export, row \(i) \(col): \(x) vs \(y)")
+            }
+            let e1 = Double(ta[i]["egfr_ckdepi2021"] ?? "") ?? .nan, e3 = Double(tc[i]["egfr_ckdepi2021"] ?? "") ?? .nan
+            #expect(abs(e1 - e3) < 1e-6, "canonical vs claim XML eGFR, row \(i): \(e1) vs \(e3)")
+            #expect(tc[i]["who2019_lab_status"]?.hasPrefix("missing:") == true && tc[i]["who2019_lab_status"]?.contains("sbp") == true)
+        }
+        for secret in ["Người 0", "Người 1"] { #expect(!c.stdout.contains(secret) && !c.stderr.contains(secret)) }
+    }
 }
