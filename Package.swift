@@ -76,11 +76,13 @@ let package = Package(
         ),
         .testTarget(
             name: "RiskBatchTests",
-            dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskTestSupport"]
+            dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "RiskImportTests",
-            dependencies: ["RiskImport", "RiskCore", "RiskTestSupport"]
+            dependencies: ["RiskImport", "RiskCore", "RiskTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -232,6 +232,8 @@ extension ModelLoader {
         if let problem { throw bad("cells", problem) }
         var strides = [Int](repeating: 1, count: dims.count)
         for k in stride(from: dims.count - 2, through: 0, by: -1) { strides[k] = strides[k + 1] * dims[k + 1] }
-        return base.withChart(ChartTable(axes: rules, strides: strides, cells: flat))
+        var model = base.withChart(ChartTable(axes: rules, strides: strides, cells: flat))
+        model.sourceText = json
+        return model
     }
 }

@@ -13,6 +13,8 @@ public struct CompiledModel: Sendable {
     public let definition: ModelDefinition
     /// The file it came from (path relative to Models/, or the path given).
     public let file: String
+    /// The file's text as loaded (for checksums in run manifests); nil when compiled from a value.
+    public internal(set) var sourceText: String?
     public var id: String { definition.id }
     /// Written output columns, in outcome order (outcomes with `output: false` are left out).
     public let outputColumns: [String]

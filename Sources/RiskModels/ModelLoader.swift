@@ -19,7 +19,9 @@ public enum ModelLoader {
         } catch {
             throw .malformed(file: file, key: "", problem: "\(error)")
         }
-        return try compile(definition, file: file, tableText: tableText)
+        var model = try compile(definition, file: file, tableText: tableText)
+        model.sourceText = json
+        return model
     }
 
     private static func describe(_ error: DecodingError, file: String) -> ModelFileError {

@@ -59,7 +59,7 @@ struct RunManifest: Encodable {
         unitDetection = s.unitSuspects
         unitConversions = s.unitConversions
         self.models = models.map { m in
-            let text = (try? JSONEncoder().encode(m.definition)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let text = m.sourceText ?? (try? JSONEncoder().encode(m.definition)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             return ModelEntry(id: m.id, version: m.definition.version, file: m.file, sha256: sha(text))
         }
         var counts: [String: [String: Int]] = [:]
