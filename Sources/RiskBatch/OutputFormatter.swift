@@ -45,6 +45,23 @@ final class OutputFormatter: Sendable {
         self.slotColumns = names
     }
 
+    /// Canonical field indexes written after the pass-through columns.
+    var keptFields: [Int] { options.keepFields.compactMap { CanonicalSchema.indexByName[$0] } }
+
+    /// A canonical value as text: numbers in shortest round-trip form (whole numbers without a
+    /// decimal point), categories by name, dates as yyyy-mm-dd, countries as ISO3.
+    static func canonicalText(_ v: Double, _ kind: FieldKind) -> String {
+        switch kind {
+        case .category(let vocab): return vocab.values[Int(v)]
+        case .iso3: return ISO3.text(v)
+        case .date:
+            let c = CalendarDate.civil(Int(v))
+            return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+        case .numeric, .binary, .code:
+            return v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
+        }
+    }
+
     /// Header names of the pass-through columns written.
     var writtenPassThrough: [String] {
         let firstPass = layout.hasID ? 1 : 0
@@ -57,6 +74,7 @@ final class OutputFormatter: Sendable {
         for m in options.models { names.append(m.statusColumn) }
         names.append("flags")
         names.append(contentsOf: writtenPassThrough)
+        names.append(contentsOf: options.keepFields)
         return Array((names.map(Self.quoteIfNeeded).joined(separator: ",") + "\n").utf8)
     }
 
@@ -69,9 +87,10 @@ final class OutputFormatter: Sendable {
 
     func process(_ work: ChunkWork, evaluators: EvaluatorPool) -> ChunkResult {
         work.bytes.withUnsafeBufferPointer { bytes in
-            let parsed = ChunkParser.parse(bytes, layout: layout, parameters: options.parameters, unitsAuto: options.unitsAuto)
+            var parsed = ChunkParser.parse(bytes, layout: layout, parameters: options.parameters, unitsAuto: options.unitsAuto)
             let evaluator = evaluators.take()
-            let scores = evaluator.score(parsed.records)
+            parsed.records = evaluator.prepare(parsed.records)
+            let scores = evaluator.score(prepared: parsed.records)
             evaluators.give(evaluator)
             return format(parsed, scores, bytes)
         }
@@ -194,6 +213,13 @@ final class OutputFormatter: Sendable {
                     out.append(0x2C)
                     let s = Int(spans[(r * rawCount + k) * 2]), e = Int(spans[(r * rawCount + k) * 2 + 1])
                     if e > s { appendRaw(UnsafeBufferPointer(rebasing: bytes[s..<e]), to: &out) }
+                }
+                // kept canonical fields
+                for fi in keptFields {
+                    out.append(0x2C)
+                    if let col = parsed.records.columns[fi], col.states[r] == .present {
+                        out.append(contentsOf: Self.canonicalText(col.values[r], CanonicalSchema.fields[fi].kind).utf8)
+                    }
                 }
                 out.append(0x0A)
             }

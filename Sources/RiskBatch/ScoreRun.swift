@@ -36,6 +36,9 @@ public struct ScoreOptions: Sendable {
     public var pseudonymisationKey: [UInt8]?
     /// Where to list every problem (row number, column, reason); nil for none.
     public var rejects: RejectsWriter?
+    /// Canonical input fields to write after the pass-through columns (as read, converted to
+    /// canonical units, or derived), e.g. age for area tables of pseudonymised output.
+    public var keepFields: [String] = []
 
     public init(
         models: [CompiledModel], derivations: [Derivation] = [], digits: Int = 2,
@@ -202,8 +205,8 @@ public struct MemorySource: ByteSource {
 /// Runs a scoring job.
 public enum ScoreRun {
     /// Canonical fields a run reads: every model's inputs plus SBP and DBP for the flags.
-    public static func neededFields(_ models: [CompiledModel], derivations: [Derivation] = []) -> Set<Int> {
-        var s = Set<Int>()
+    public static func neededFields(_ models: [CompiledModel], derivations: [Derivation] = [], keep: [String] = []) -> Set<Int> {
+        var s = Set<Int>(keep.compactMap { CanonicalSchema.indexByName[$0] })
         for m in models {
             for f in m.requiredFields + (m.fallback?.model.requiredFields ?? []) {
                 if let i = CanonicalSchema.indexByName[f] { s.insert(i) }
@@ -247,7 +250,7 @@ public enum ScoreRun {
         buffer.removeFirst(headerEnd ?? buffer.count)
 
         let layout = try InputLayout(
-            header: header, needed: neededFields(options.models, derivations: options.derivations),
+            header: header, needed: neededFields(options.models, derivations: options.derivations, keep: options.keepFields),
             mapping: options.mapping, dialect: dialect)
         let formatter = OutputFormatter(options: options, layout: layout)
         try sink.write(formatter.headerLine())

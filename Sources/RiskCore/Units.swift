@@ -2,31 +2,47 @@
 // source; conversions are applied only when a mapping file or option declares the source unit
 // (or with `--units auto`, where each converted cell is counted in the run manifest).
 
-/// A linear conversion value_canonical = factor · value + offset.
+/// A linear conversion value_canonical = value · factor / divisor + offset (a divisor keeps
+/// conversions such as mg/dL ÷ 38.67 exact to the last bit, as the published factor is written).
 public struct UnitConversion: Sendable, Equatable {
     public let field: String
     public let unit: String
     public let factor: Double
+    public let divisor: Double
     public let offset: Double
     public let source: String
 
-    public func apply(_ x: Double) -> Double { factor * x + offset }
+    init(field: String, unit: String, factor: Double = 1, divisor: Double = 1, offset: Double = 0, source: String) {
+        self.field = field
+        self.unit = unit
+        self.factor = factor
+        self.divisor = divisor
+        self.offset = offset
+        self.source = source
+    }
+
+    public func apply(_ x: Double) -> Double {
+        var v = x
+        if factor != 1 { v *= factor }
+        if divisor != 1 { v /= divisor }
+        return v + offset
+    }
 }
 
 public enum Units {
     /// Every accepted (field, source unit) pair. Unit spellings are matched after folding
     /// (case, spaces, `µ`/`u`).
     public static let conversions: [UnitConversion] = [
-        .init(field: "total_chol", unit: "mg/dl", factor: 1 / 38.67, offset: 0, source: "cholesterol: 1 mmol/L = 38.67 mg/dL (molar mass 386.65 g/mol)"),
-        .init(field: "hdl", unit: "mg/dl", factor: 1 / 38.67, offset: 0, source: "cholesterol: 1 mmol/L = 38.67 mg/dL"),
-        .init(field: "fasting_glucose", unit: "mg/dl", factor: 1 / 18.016, offset: 0, source: "glucose: 1 mmol/L = 18.016 mg/dL (molar mass 180.16 g/mol)"),
+        .init(field: "total_chol", unit: "mg/dl", divisor: 38.67, source: "cholesterol: 1 mmol/L = 38.67 mg/dL (molar mass 386.65 g/mol)"),
+        .init(field: "hdl", unit: "mg/dl", divisor: 38.67, source: "cholesterol: 1 mmol/L = 38.67 mg/dL"),
+        .init(field: "fasting_glucose", unit: "mg/dl", divisor: 18.016, source: "glucose: 1 mmol/L = 18.016 mg/dL (molar mass 180.16 g/mol)"),
         .init(field: "hba1c", unit: "mmol/mol", factor: 0.09148, offset: 2.152, source: "HbA1c: NGSP % = 0.09148 × IFCC mmol/mol + 2.152 (IFCC–NGSP master equation)"),
-        .init(field: "creatinine", unit: "mg/dl", factor: 88.4, offset: 0, source: "creatinine: 1 mg/dL = 88.4 µmol/L (molar mass 113.12 g/mol)"),
-        .init(field: "height_cm", unit: "m", factor: 100, offset: 0, source: "1 m = 100 cm"),
-        .init(field: "albumin", unit: "g/dl", factor: 10, offset: 0, source: "1 g/dL = 10 g/L"),
-        .init(field: "calcium", unit: "mg/dl", factor: 1 / 4.008, offset: 0, source: "calcium: 1 mmol/L = 4.008 mg/dL (40.078 g/mol)"),
-        .init(field: "phosphate", unit: "mg/dl", factor: 1 / 3.0974, offset: 0, source: "phosphate (as phosphorus): 1 mmol/L = 3.0974 mg/dL (30.974 g/mol)"),
-        .init(field: "weight_kg", unit: "g", factor: 0.001, offset: 0, source: "1 g = 0.001 kg"),
+        .init(field: "creatinine", unit: "mg/dl", factor: 88.4, source: "creatinine: 1 mg/dL = 88.4 µmol/L (molar mass 113.12 g/mol)"),
+        .init(field: "height_cm", unit: "m", factor: 100, source: "1 m = 100 cm"),
+        .init(field: "albumin", unit: "g/dl", factor: 10, source: "1 g/dL = 10 g/L"),
+        .init(field: "calcium", unit: "mg/dl", divisor: 4.008, source: "calcium: 1 mmol/L = 4.008 mg/dL (40.078 g/mol)"),
+        .init(field: "phosphate", unit: "mg/dl", divisor: 3.0974, source: "phosphate (as phosphorus): 1 mmol/L = 3.0974 mg/dL (30.974 g/mol)"),
+        .init(field: "weight_kg", unit: "g", factor: 0.001, source: "1 g = 0.001 kg"),
     ]
 
     /// The canonical unit's spelling, folded, per field (e.g. "mmol/l").

@@ -42,8 +42,18 @@ public final class Evaluator {
 
     /// Scores every model on the chunk (after filling derivable missing inputs).
     public func score(_ input: RecordChunk) -> [ModelScores] {
+        score(prepared: prepare(input))
+    }
+
+    /// The chunk with derivable missing inputs filled (age, BMI, eGFR), as the models see it.
+    public func prepare(_ input: RecordChunk) -> RecordChunk {
         var chunk = input
         for d in derivations { d.apply(to: &chunk) }
+        return chunk
+    }
+
+    /// Scores a chunk already prepared by `prepare`.
+    public func score(prepared chunk: RecordChunk) -> [ModelScores] {
         var cache: [String: [Double]] = [:]
         return models.map { m in
             var scores = score(m, chunk, cache: &cache)

@@ -116,6 +116,9 @@ struct Score: ParsableCommand {
     @Option(name: .long, help: "Run manifest (JSON); default: OUTPUT.manifest.json beside a file output, none for standard output.")
     var manifest: String?
 
+    @Option(name: .long, help: "Canonical fields to write after the other columns (canonical units; derived values included), e.g. age,sex. With --pseudonymise the default is age.")
+    var keep: String?
+
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
@@ -175,6 +178,15 @@ struct Score: ParsableCommand {
         options.decimalComma = decimal.map { $0 == "comma" }
         options.unitsAuto = units == "auto"
         options.strict = strict
+        let keepFields = keep.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? (pseudonymise != nil ? ["age"] : [])
+        for f in keepFields {
+            guard let spec = CanonicalSchema.byName[f] else { throw fail("--keep \(f): not a canonical field", Exit.usage) }
+            if pseudonymise != nil && (f == "birth_date" || f == "id") {
+                throw fail("--keep \(f): identifying, not written with --pseudonymise", Exit.usage)
+            }
+            _ = spec
+        }
+        options.keepFields = keepFields
         if let keyFile = pseudonymise {
             guard let key = FileManager.default.contents(atPath: keyFile), key.count >= 16 else {
                 throw fail("--pseudonymise \(keyFile): cannot read a key of at least 16 bytes", Exit.noInput)

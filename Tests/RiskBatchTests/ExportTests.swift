@@ -160,6 +160,20 @@ import Testing
         #expect(id.count == 64 && id.allSatisfy(\.isHexDigit))
     }
 
+    @Test func keptFieldsAreWrittenInCanonicalUnits() throws {
+        let input = "id,age,sex,race,smoker,diabetes,bp_treated,sbp,total_chol,hdl\np1,55.5,F,white,0,0,0,120,213,1.3\n"
+        var options = ScoreOptions(models: [try library.model("pce2013")], flags: rules)
+        options.keepFields = ["age", "sex", "total_chol"]
+        options.unitsAuto = true
+        var source = MemorySource(input)
+        let out = MemorySink()
+        var sink = out.sink
+        _ = try ScoreRun.run(source: &source, sink: &sink, options: options)
+        let lines = out.text.split(separator: "\n")
+        #expect(lines[0].hasSuffix(",flags,age,sex,total_chol"))
+        #expect(lines[1].hasSuffix(",55.5,female,\(213 / 38.67)"))
+    }
+
     @Test func sameInputSameBytesAndInputChecksum() throws {
         let input = Self.canonical + "p2,60,male,black,1,1,1,150,6.0,1.0\n"
         let (a, s1) = try run(input, chunkBytes: 1024, threads: 2)
