@@ -197,8 +197,7 @@ struct Score: ParsableCommand {
         if input.lowercased().hasSuffix(".xml") {
             // Score straight from claim XML: import it to canonical CSV first (in memory).
             let imported = try importClaims([input], asOf: asOf.map { $0.replacingOccurrences(of: "-", with: "") })
-            var csv = imported.header.map(OutputQuoting.quote).joined(separator: ",") + "\n"
-            for row in imported.rows { csv += row.map(OutputQuoting.quote).joined(separator: ",") + "\n" }
+            let csv = OutputQuoting.csv(header: imported.header, rows: imported.rows)
             let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("riskengine-import-\(getpid()).csv")
             do { try Data(csv.utf8).write(to: tmp) } catch { throw fail("cannot write a temporary file: \(error.localizedDescription)", Exit.cannotCreate) }
             source = tmp.path
@@ -337,8 +336,7 @@ struct Import: ParsableCommand {
 
         func run() throws {
             let result = try importClaims(files, asOf: asOf)
-            var csv = result.header.map(OutputQuoting.quote).joined(separator: ",") + "\n"
-            for row in result.rows { csv += row.map(OutputQuoting.quote).joined(separator: ",") + "\n" }
+            let csv = OutputQuoting.csv(header: result.header, rows: result.rows)
             if output == "-" {
                 FileHandle.standardOutput.write(Data(csv.utf8))
             } else {
@@ -380,6 +378,13 @@ func importClaims(_ files: [String], asOf: String?) throws -> ClaimImportResult 
 
 /// RFC 4180 quoting for CSV written by the CLI.
 enum OutputQuoting {
+    /// A whole CSV text.
+    static func csv(header: [String], rows: [[String]]) -> String {
+        var text = header.map(quote).joined(separator: ",") + "\n"
+        for row in rows { text += row.map(quote).joined(separator: ",") + "\n" }
+        return text
+    }
+
     static func quote(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
