@@ -236,7 +236,7 @@ public enum ScoreRun {
                 buffer.firstIndex(of: CSVScanner.newline)! + 1
             }
         }
-        var hasher = SHA256()
+        let hasher = InputHasher()
         var bomSkip = 0
         if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { bomSkip = 3 }
         let headerBytes = Array(buffer[bomSkip..<(headerEnd ?? buffer.count)])
@@ -245,7 +245,7 @@ public enum ScoreRun {
         if let d = options.delimiter { dialect.delimiter = d }
         if let c = options.decimalComma { dialect.decimalComma = c }
         let header = parseHeader(headerBytes, delimiter: dialect.delimiter)
-        hasher.update(data: buffer[0..<(headerEnd ?? buffer.count)])
+        hasher.add(Array(buffer[0..<(headerEnd ?? buffer.count)]))
         var inputBytes = headerEnd ?? buffer.count
         buffer.removeFirst(headerEnd ?? buffer.count)
 
@@ -322,7 +322,7 @@ public enum ScoreRun {
                 continue
             }
             let chunk = Array(buffer[0..<cut])
-            hasher.update(data: chunk)
+            hasher.add(chunk)
             inputBytes += cut
             buffer.removeFirst(cut)
             submit(chunk)
@@ -331,7 +331,7 @@ public enum ScoreRun {
         }
         drain(waitAll: true)
         if let e = writeError { throw e }
-        summary.inputSHA256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        summary.inputSHA256 = hasher.finish()
         summary.inputBytes = inputBytes
         summary.rejectedProblems = options.rejects?.count ?? 0
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
@@ -401,6 +401,21 @@ extension RunSummary {
         for (k, v) in c.flags { flagCounts[k, default: 0] += v }
         for (k, v) in c.unitSuspects { unitSuspects[k, default: 0] += v }
         for (k, v) in c.unitConversions { unitConversions[k, default: 0] += v }
+    }
+}
+
+/// SHA-256 of the input, computed on its own serial queue so the reader thread does not wait
+/// for it (chunks are hashed in the order they were read).
+final class InputHasher: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "riskengine.input-hash")
+    private var hasher = SHA256()
+
+    func add(_ bytes: [UInt8]) {
+        queue.async { self.hasher.update(data: bytes) }
+    }
+
+    func finish() -> String {
+        queue.sync { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
     }
 }
 
