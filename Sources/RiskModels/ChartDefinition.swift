@@ -130,25 +130,6 @@ struct ChartTable: Sendable {
         return (0..<n).map { ok[$0] ? cells[offsets[$0]] : nil }
     }
 
-    /// The cell value for a row, or nil when a value falls outside every band or code.
-    func value(_ chunk: RecordChunk, row r: Int) -> Double? {
-        var offset = 0
-        for (k, axis) in axes.enumerated() {
-            switch axis {
-            case .codes(let field, let index):
-                guard let col = chunk.columns[field], col.states[r] == .present, let i = index[col.values[r]] else { return nil }
-                offset += i * strides[k]
-            case .bands(let field, let mins, let belows):
-                guard let col = chunk.columns[field], col.states[r] == .present else { return nil }
-                let x = col.values[r]
-                var found = -1
-                for b in 0..<mins.count where x >= mins[b] && x < belows[b] { found = b; break }
-                if found < 0 { return nil }
-                offset += found * strides[k]
-            }
-        }
-        return cells[offset]
-    }
 }
 
 extension ModelLoader {

@@ -241,27 +241,6 @@ struct DataTable: Sendable {
         }
     }
 
-    /// The table row for an input row at follow-up year t, or nil.
-    func row(_ chunk: RecordChunk, _ r: Int, year t: Int = 0) -> Int? {
-        var k = TableKey()
-        for (j, source) in sources.enumerated() {
-            switch source {
-            case .constant(let v):
-                k[j] = v
-            case .field(let f, let map, let classes, let plusYears):
-                guard let col = chunk.columns[f], col.states[r] == .present else { return nil }
-                var v = col.values[r]
-                if let map {
-                    guard let m = map[v] else { return nil }
-                    v = m
-                }
-                if let c = classes { v = Self.ageClass(v, c) }
-                if plusYears { v += Double(t) }
-                k[j] = v
-            }
-        }
-        return index[k]
-    }
 
     /// floor((trunc(x) − start) / width) + first
     static func ageClass(_ x: Double, _ c: ModelDefinition.AgeClasses) -> Double {

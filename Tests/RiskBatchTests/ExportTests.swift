@@ -2,6 +2,7 @@ import Foundation
 @testable import RiskBatch
 import RiskCore
 import RiskModels
+import RiskTestSupport
 import Testing
 
 /// Real exports: dialects, mappings (Vietnamese headers, codes, units), dates, unit detection,
@@ -216,14 +217,10 @@ import Testing
 /// The committed corpus of nasty inputs (Fixtures/fuzz-corpus): each is read without a crash,
 /// every record comes out, and chunking does not change the bytes.
 @Suite struct FuzzCorpusTests {
-    static let files: [String] = {
-        let dir = Bundle.module.url(forResource: "Fixtures/fuzz-corpus", withExtension: nil)!
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted()
-    }()
+    static let files = fixtureFiles(Bundle.module, "Fixtures/fuzz-corpus")
 
     @Test(arguments: files)
-    func corpusFile(_ name: String) throws {
-        let url = Bundle.module.url(forResource: "Fixtures/fuzz-corpus", withExtension: nil)!.appendingPathComponent(name)
+    func corpusFile(_ url: URL) throws {
         let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
         let e = ExportTests()
         let whole = try e.run(text, models: ["pce2013", "who2019_lab"], params: ["who_region=southeast_asia"], chunkBytes: 1 << 20, threads: 1)
