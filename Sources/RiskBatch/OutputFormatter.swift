@@ -19,8 +19,10 @@ final class OutputFormatter: Sendable {
     let bandFlags: [[[UInt8]]]
     let urgentFlag: [UInt8]
     let okBytes: [UInt8] = Array("ok".utf8)
-    /// Raw pass-through slots written (identifying ones are dropped when pseudonymising).
+    /// Raw pass-through slots written (with `--pseudonymise`: only those `ColumnPrivacy` does not drop).
     let writtenRaw: [Int]
+    /// Per raw slot: written as a keyed hash (id-like columns with `--pseudonymise`).
+    let hashedRaw: [Bool]
     /// The pseudonymisation key bytes (a SymmetricKey is made per use: it is not Sendable).
     let pseudonymKey: [UInt8]?
     /// Per field slot, the input column's header (for the rejects file).
@@ -39,7 +41,23 @@ final class OutputFormatter: Sendable {
         let firstPass = layout.hasID ? 1 : 0
         let passSlots = Array(firstPass..<(firstPass + layout.passThrough.count))
         self.pseudonymKey = options.pseudonymisationKey
-        self.writtenRaw = options.pseudonymisationKey == nil ? passSlots : passSlots.filter { !layout.identifyingRaw.contains($0) }
+        var hashed = [Bool](repeating: false, count: firstPass + layout.passThrough.count)
+        if options.pseudonymisationKey == nil {
+            self.writtenRaw = passSlots
+        } else {
+            let keep = Set(options.keepColumns.map(TextFolding.fold))
+            var written: [Int] = []
+            for slot in passSlots {
+                let treatment = ColumnPrivacy.treatment(
+                    header: layout.passThrough[slot - firstPass],
+                    markedIdentifying: layout.markedIdentifyingRaw.contains(slot), keepColumns: keep)
+                if treatment == .drop { continue }
+                written.append(slot)
+                hashed[slot] = treatment == .pseudonymise
+            }
+            self.writtenRaw = written
+        }
+        self.hashedRaw = hashed
         var names = [String](repeating: "", count: layout.fields.count)
         for (c, role) in layout.roles.enumerated() { if case .field(let slot) = role { names[slot] = layout.header[c] } }
         self.slotColumns = names
@@ -66,6 +84,19 @@ final class OutputFormatter: Sendable {
     var writtenPassThrough: [String] {
         let firstPass = layout.hasID ? 1 : 0
         return writtenRaw.map { layout.passThrough[$0 - firstPass] }
+    }
+
+    /// Pass-through columns not written (`--pseudonymise`), in input order.
+    var droppedPassThrough: [String] {
+        let firstPass = layout.hasID ? 1 : 0
+        let written = Set(writtenRaw)
+        return layout.passThrough.indices.filter { !written.contains($0 + firstPass) }.map { layout.passThrough[$0] }
+    }
+
+    /// Pass-through columns written as keyed hashes, in input order.
+    var pseudonymisedPassThrough: [String] {
+        let firstPass = layout.hasID ? 1 : 0
+        return writtenRaw.filter { hashedRaw[$0] }.map { layout.passThrough[$0 - firstPass] }
     }
 
     func headerLine() -> [UInt8] {
@@ -209,10 +240,17 @@ final class OutputFormatter: Sendable {
                     out.append(contentsOf: urgentFlag)
                 }
                 // pass-through
+                // (With --pseudonymise a malformed row's cells may be shifted: none is echoed.)
+                let echo = key == nil || !parsed.records.malformed[r]
                 for k in writtenRaw {
                     out.append(0x2C)
                     let s = Int(spans[(r * rawCount + k) * 2]), e = Int(spans[(r * rawCount + k) * 2 + 1])
-                    if e > s { appendRaw(UnsafeBufferPointer(rebasing: bytes[s..<e]), to: &out) }
+                    guard e > s, echo else { continue }
+                    if let key, hashedRaw[k] {
+                        out.append(contentsOf: pseudonym(UnsafeBufferPointer(rebasing: bytes[s..<e]), key))
+                    } else {
+                        appendRaw(UnsafeBufferPointer(rebasing: bytes[s..<e]), to: &out)
+                    }
                 }
                 // kept canonical fields
                 for fi in keptFields {

@@ -39,6 +39,10 @@ public struct ScoreOptions: Sendable {
     /// Canonical input fields to write after the pass-through columns (as read, converted to
     /// canonical units, or derived), e.g. age for area tables of pseudonymised output.
     public var keepFields: [String] = []
+    /// With a pseudonymisation key: input columns (names as written, matched folded) that are not
+    /// canonical fields and are kept as they are (`--keep-column`); every other such column is
+    /// pseudonymised or dropped (`ColumnPrivacy`).
+    public var keepColumns: [String] = []
 
     public init(
         models: [CompiledModel], derivations: [Derivation] = [], digits: Int = 2,
@@ -74,6 +78,8 @@ public struct RunSummary: Sendable {
     public var absentFields: [String] = []
     public var passThroughColumns: [String] = []
     public var droppedColumns: [String] = []
+    /// Pass-through columns written as keyed hashes (`--pseudonymise`).
+    public var pseudonymisedColumns: [String] = []
     public var hasIDColumn = true
     /// Input dialect as read.
     public var delimiter = ","
@@ -264,7 +270,8 @@ public enum ScoreRun {
             !(CanonicalSchema.indexByName[name].map { options.parameters.values[$0] != nil } ?? false)
         }
         summary.passThroughColumns = formatter.writtenPassThrough
-        summary.droppedColumns = layout.passThrough.filter { !formatter.writtenPassThrough.contains($0) }
+        summary.droppedColumns = formatter.droppedPassThrough
+        summary.pseudonymisedColumns = formatter.pseudonymisedPassThrough
         summary.delimiter = dialect.delimiter == 0x3B ? ";" : (dialect.delimiter == 0x09 ? "tab" : ",")
         summary.decimalComma = dialect.decimalComma
         summary.mappingNotes = layout.mappingNotes

@@ -40,6 +40,7 @@ struct RunManifest: Encodable {
     let flags: [String: Int]
     let pseudonymised: Bool
     let droppedColumns: [String]
+    let pseudonymisedColumns: [String]
     let problemsInRejects: Int
 
     init(summary s: RunSummary, options: ScoreOptions, models: [CompiledModel], input: String, output: String, rejects: String?, arguments: [String]) {
@@ -68,6 +69,7 @@ struct RunManifest: Encodable {
         flags = s.flagCounts
         pseudonymised = options.pseudonymisationKey != nil
         droppedColumns = s.droppedColumns
+        pseudonymisedColumns = s.pseudonymisedColumns
         problemsInRejects = s.rejectedProblems
     }
 

@@ -110,8 +110,11 @@ struct Score: ParsableCommand {
     @Option(name: .long, help: "Write every problem found (row number, column, reason; never values) to this CSV file.")
     var rejects: String?
 
-    @Option(name: .long, help: "Key file: replace ids with HMAC-SHA256(key, id) and drop identifying columns from the output.")
+    @Option(name: .long, help: "Key file: replace ids and id-like columns with HMAC-SHA256(key, cell); drop every other column that is not a canonical field (names, addresses, phones, birth dates, free text, anything unknown) unless --keep-column names it.")
     var pseudonymise: String?
+
+    @Option(name: .customLong("keep-column"), help: "With --pseudonymise: keep this input column (not a canonical field, not identifying) as it is. Repeatable.")
+    var keepColumn: [String] = []
 
     @Option(name: .long, help: "Run manifest (JSON); default: OUTPUT.manifest.json beside a file output, none for standard output.")
     var manifest: String?
@@ -131,6 +134,10 @@ struct Score: ParsableCommand {
         let ids = modelIDs
         guard !ids.isEmpty else { throw ValidationError("--models needs at least one model id") }
         guard Set(ids).count == ids.count else { throw ValidationError("--models names a model twice") }
+        if !keepColumn.isEmpty && pseudonymise == nil { throw ValidationError("--keep-column goes with --pseudonymise (without it every column is kept)") }
+        for c in keepColumn {
+            if let why = ColumnPrivacy.keepRefusal(c) { throw ValidationError("--keep-column \(c): \(why)") }
+        }
     }
 
     /// Attaches `--fallback A=B` models; returns a problem to report, if any.
@@ -187,6 +194,7 @@ struct Score: ParsableCommand {
             _ = spec
         }
         options.keepFields = keepFields
+        options.keepColumns = keepColumn
         if let keyFile = pseudonymise {
             guard let key = FileManager.default.contents(atPath: keyFile), key.count >= 16 else {
                 throw fail("--pseudonymise \(keyFile): cannot read a key of at least 16 bytes", Exit.noInput)
