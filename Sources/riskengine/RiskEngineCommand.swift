@@ -244,7 +244,7 @@ struct Score: ParsableCommand {
 
     func flagRules() throws -> FlagRules {
         do {
-            return try loadRules(flagsRules)
+            return try FlagRules.load(flagsRules)
         } catch {
             throw fail(error.description, Exit.configError)
         }
@@ -265,14 +265,6 @@ func parseBP(_ s: String) -> (Double, Double)? {
     let parts = s.split(separator: "/")
     guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a > 0, b > 0 else { return nil }
     return (a, b)
-}
-
-func loadRules(_ path: String?) throws(FlagRulesError) -> FlagRules {
-    guard let path else { return try FlagRules.bundled() }
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw .unreadable(file: path, problem: "cannot read the file")
-    }
-    return try FlagRules.decode(text, file: path)
 }
 
 /// Opens input and output and runs; the output is written to a temporary file beside the target
