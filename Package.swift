@@ -55,7 +55,6 @@ let package = Package(
             dependencies: [
                 "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 

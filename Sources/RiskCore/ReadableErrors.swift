@@ -30,13 +30,18 @@ public enum FileReadProblem: Error, Equatable, Sendable, CustomStringConvertible
 public enum TextFile {
     /// The UTF-8 text of the file at `path`.
     public static func read(_ path: String) throws(FileReadProblem) -> String {
+        #if canImport(Glibc)
+        let systemRead = Glibc.read
+        #else
+        let systemRead = Darwin.read
+        #endif
         let fd = open(path, O_RDONLY)
         if fd < 0 { throw .system(errno: errno) }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var block = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = block.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .system(errno: errno)
@@ -53,8 +58,8 @@ public enum TextFile {
 public struct JSONProblem: Error, Equatable, Sendable, CustomStringConvertible {
     /// What is wrong at the key path.
     public enum Kind: Equatable, Sendable {
-        /// The text is not JSON at all; the line of the first error when known.
-        case notJSON(line: Int?)
+        /// The text is not JSON at all (Foundation's decoder does not say where).
+        case notJSON
         /// A required key is absent.
         case missingKey
         /// The value has the wrong kind: "a number", "text", "true or false", "a list", "an object".
@@ -77,7 +82,7 @@ public struct JSONProblem: Error, Equatable, Sendable, CustomStringConvertible {
     /// Classifies any error thrown by `JSONDecoder.decode`.
     public init(_ error: any Error) {
         guard let error = error as? DecodingError else {
-            self.init(keyPath: "", kind: .notJSON(line: nil))
+            self.init(keyPath: "", kind: .notJSON)
             return
         }
         switch error {
@@ -89,23 +94,23 @@ public struct JSONProblem: Error, Equatable, Sendable, CustomStringConvertible {
             self.init(keyPath: Self.path(ctx.codingPath), kind: .null(expected: Self.kindName(type)))
         case .dataCorrupted(let ctx):
             if ctx.codingPath.isEmpty {
-                self.init(keyPath: "", kind: .notJSON(line: Self.line(in: ctx)))
+                self.init(keyPath: "", kind: .notJSON)
             } else {
                 self.init(keyPath: Self.path(ctx.codingPath), kind: .notAllowed)
             }
         @unknown default:
-            self.init(keyPath: "", kind: .notJSON(line: nil))
+            self.init(keyPath: "", kind: .notJSON)
         }
     }
 
-    /// "key path X: expected a number", "not valid JSON (line 3) …".
+    /// "key path X: expected a number", "not valid JSON; …".
     public var description: String { (keyPath.isEmpty ? "" : "key path \(keyPath): ") + problem }
 
     /// The problem without the key path: "expected a number", "required key is missing" …
     public var problem: String {
         switch kind {
-        case .notJSON(let line):
-            return "not valid JSON" + (line.map { " (line \($0))" } ?? "") + "; check brackets, commas and quotes"
+        case .notJSON:
+            return "not valid JSON; check brackets, commas and quotes"
         case .missingKey: return "required key is missing"
         case .expected(let k): return "expected \(k)"
         case .null(let k): return "expected \(k), found null"
@@ -129,18 +134,5 @@ public struct JSONProblem: Error, Equatable, Sendable, CustomStringConvertible {
         if name.hasPrefix("Array") || name.contains("UnkeyedDecodingContainer") { return "a list" }
         if name.hasPrefix("Dictionary") || name.contains("KeyedDecodingContainer") { return "an object" }
         return "a value of another kind"
-    }
-
-    /// The line number Foundation's parser mentions ("… around line 3, column 5."), if any.
-    static func line(in ctx: DecodingError.Context) -> Int? {
-        let texts = [ctx.debugDescription] + (ctx.underlyingError.map { e in
-            [(e as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""]
-        } ?? [])
-        for t in texts {
-            guard let r = t.range(of: "line ") else { continue }
-            let digits = t[r.upperBound...].prefix { $0.isNumber }
-            if let n = Int(digits) { return n }
-        }
-        return nil
     }
 }

@@ -1,10 +1,7 @@
-import Crypto
 import Foundation
 import RiskBatch
 import RiskModels
 
-/// The version written into run manifests.
-let engineVersion = "0.1.0"
 
 /// The run manifest (JSON beside the output): enough to reproduce the run exactly and to see
 /// what it did. Holds counts, checksums and options — no identifiers, no cell values.
@@ -43,8 +40,8 @@ struct RunManifest: Encodable {
     let problemsInRejects: Int
 
     init(summary s: RunSummary, options: ScoreOptions, models: [CompiledModel], input: String, output: String, rejects: String?, arguments: [String]) {
-        func sha(_ text: String) -> String { SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined() }
-        engine = engineVersion
+        func sha(_ text: String) -> String { Checksum.sha256Hex(text) }
+        engine = EngineInfo.version
         self.arguments = arguments
         self.input = ["path": input, "sha256": s.inputSHA256, "bytes": String(s.inputBytes)]
         self.output = output

@@ -213,7 +213,7 @@ let good = "a1,55,female,white,0,0,0,120,5.508145849,1.292991983"
         #expect(written["pce2013:risk_lt5"] == 1 && written["bp_urgent"] == 1, "\(written)")
         for (code, n) in written { #expect(summary.flagCounts[code] == n, "\(code)") }
         #expect(Set(summary.flagCounts.keys) == Set(rules.codes(models: ["pce2013"])))
-        #expect(summary.flagCounts["pce2013:risk_ge30"] == 0)
+        #expect(summary.flagCounts.contains { $0.value == 0 }, "codes no row got are listed with 0")
         #expect(summary.flagCounts.values.reduce(0, +) == written.values.reduce(0, +))
     }
 }
