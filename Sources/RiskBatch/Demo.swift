@@ -202,14 +202,16 @@ public enum DemoRun {
         for (m, id) in s.modelIDs.enumerated() where banded.contains(id) {
             out += pad(id, 22) + left(String(scored[id] ?? 0), 9) + s.bandCounts[m].map { left(String($0), 12) }.joined() + "\n"
         }
-        var shownFamilies: [String] = []
-        for e in categories.entries {
-            if !shownFamilies.contains(e.categories.title) {
-                shownFamilies.append(e.categories.title)
-                out += "\n\(e.categories.title) (\(e.categories.source))" + (e.categories.partition ? "" : "; people at or above each threshold") + ":\n"
-                out += pad("model", 22) + left("scored", 9) + e.categories.categories.map { left($0.code, 14) }.joined() + "\n"
+        var families: [String] = []
+        for e in categories.entries where !families.contains(e.categories.title) { families.append(e.categories.title) }
+        for family in families {
+            let rows = categories.entries.filter { $0.categories.title == family }
+            let c = rows[0].categories
+            out += "\n\(c.title) (\(c.source))" + (c.partition ? "" : "; people at or above each threshold") + ":\n"
+            out += pad("model", 22) + left("scored", 9) + c.categories.map { left($0.code, 14) }.joined() + "\n"
+            for e in rows {
+                out += pad(e.model, 22) + left(String(scored[e.model] ?? 0), 9) + e.counts.map { left(String($0), 14) }.joined() + "\n"
             }
-            out += pad(e.model, 22) + left(String(scored[e.model] ?? 0), 9) + e.counts.map { left(String($0), 14) }.joined() + "\n"
         }
         out += "\nNot scored, by reason (top 3 per model):\n"
         for (m, id) in s.modelIDs.enumerated() {

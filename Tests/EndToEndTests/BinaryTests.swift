@@ -132,6 +132,63 @@ func tempDir() throws -> URL {
         #expect(r.stderr.contains("citation"))
     }
 
+    /// Broken configuration files give exit 78 and a sentence naming the file and what to do,
+    /// never Foundation's error text.
+    @Test func brokenConfigurationFilesAreNamedInPlainLanguage() throws {
+        let dir = try tempDir()
+        let flags = dir.appendingPathComponent("flags.json")
+        try #"{"format": "riskengine.flags/1", "version": "1", "risk_bands": {"source": "s", "applies_to": "a", "bands": [{"code": "low,er", "below": 10}, {"code": "high"}]}, "blood_pressure": {"urgent": {"code": "bp_urgent", "sbp_at_least": 180, "dbp_at_least": 110, "source": "s"}}}"#
+            .write(to: flags, atomically: true, encoding: .utf8)
+        let mapping = dir.appendingPathComponent("mapping.json")
+        try #"{"format": "riskengine.mapping/1", "id": "x", "version": "1", "description": "d", "columns": [{"source": "sbp"}]}"#
+            .write(to: mapping, atomically: true, encoding: .utf8)
+        let models = dir.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        try #"{"format": "riskengine.model/1", "id": "broken", "title": 5}"#.write(to: models.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+        let cases: [(args: [String], file: String, says: String)] = [
+            (["score", "-", "--models", "pce2013", "--flags-rules", flags.path], flags.path, "risk_bands.bands[0].code"),
+            (["score", "-", "--models", "pce2013", "--flags-rules", dir.appendingPathComponent("none.json").path], "none.json", "no such file"),
+            (["score", "-", "--models", "pce2013", "--mapping", mapping.path], mapping.path, "key path columns[0].source: expected a list"),
+            (["models", "list", "--models-dir", models.path], "broken.json", "key path title: expected text"),
+        ]
+        for c in cases {
+            let r = try riskengine(c.args, stdin: "id,age\n")
+            #expect(r.status == 78, "\(c.args): \(r.stderr)")
+            #expect(r.stderr.contains(c.file) && r.stderr.contains(c.says), "\(r.stderr)")
+            for leak in ["NSCocoaErrorDomain", "DecodingError", "Swift.", "CodingKeys", "Error Domain"] {
+                #expect(!r.stderr.contains(leak), "\(r.stderr)")
+            }
+        }
+    }
+
+    @Test func versionNamesEngineCatalogueAndBLAS() throws {
+        let r = try riskengine(["--version"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(r.stdout)")
+        #expect(lines.first?.hasPrefix("riskengine ") == true)
+        let catalogue = try #require(lines.dropFirst().first)
+        #expect(catalogue.hasPrefix("model catalogue "))
+        let sha = try #require(catalogue.split(separator: " ").last)
+        #expect(sha.count == 64 && sha.allSatisfy(\.isHexDigit))
+        #expect(lines.last?.hasPrefix("BLAS: OpenBLAS") == true)
+    }
+
+    @Test(arguments: [["score"], ["demo"], ["synth"], ["import", "xml130"], ["mapping", "check"], ["models", "show"]])
+    func helpShowsAWorkedExample(_ command: [String]) throws {
+        let r = try riskengine(command + ["--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("Example: riskengine " + command.joined(separator: " ")) || r.stdout.contains("riskengine " + command.joined(separator: " ") + " "), "\(r.stdout)")
+    }
+
+    /// Standard error is a pipe here, not a terminal: no progress line, only the summary.
+    @Test func noProgressWhenStandardErrorIsNotATerminal() throws {
+        let synth = try riskengine(["synth", "--rows", "3000"])
+        let r = try riskengine(["score", "-", "--models", "pce2013"], stdin: synth.stdout)
+        #expect(r.status == 0)
+        #expect(!r.stderr.contains("\r") && !r.stderr.contains("MB/s") && !r.stderr.contains("ETA"))
+    }
+
     @Test func modelsListAndShow() throws {
         let list = try riskengine(["models", "list"])
         #expect(list.status == 0)

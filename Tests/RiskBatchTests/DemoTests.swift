@@ -187,3 +187,16 @@ import Testing
         #expect(base.count == 64)
     }
 }
+
+@Suite struct DemoReportLayoutTests {
+    /// Each category family is one table: its header, then one line per model.
+    @Test func familiesAreGrouped() throws {
+        let counts = CategoryCounts(output: DemoTests.run.output, models: DemoRun.orderedModels(library))
+        let report = DemoRun.render(DemoTests.run.summary, models: DemoRun.orderedModels(library), categories: counts, input: "i", output: "o")
+        let lines = report.split(separator: "\n").map(String.init)
+        let k5 = try #require(lines.firstIndex { $0.hasPrefix("KFRE 5-year") })
+        #expect(lines[k5 + 2].hasPrefix("kfre_4var") && lines[k5 + 3].hasPrefix("kfre_8var"))
+        let k2 = try #require(lines.firstIndex { $0.hasPrefix("KFRE 2-year") })
+        #expect(lines[k2 + 2].hasPrefix("kfre_4var") && lines[k2 + 3].hasPrefix("kfre_8var"))
+    }
+}
