@@ -1,5 +1,5 @@
 // A seeded synthetic adult population in the canonical schema, with Vietnam-like risk-factor
-// prevalences (../DOMAIN.md, STEPS 2015/2021), for demos, tests and benchmarks. Not real people.
+// prevalences (WHO STEPS surveys of Viet Nam, 2015 and 2021), for demos, tests and benchmarks. Not real people.
 //
 // Targets (adults 30-85): smoking men ~45 %, women ~1.5 % (STEPS 2015: 50.6 % / 1.5 % at 18-69,
 // falling with age); raised BP (>=140/90 or treated) ~25-30 %; BMI mean ~22.5, >=25 in ~18 %;
