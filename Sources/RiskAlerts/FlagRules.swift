@@ -187,7 +187,7 @@ public enum FlagRuleProblem: Equatable, Sendable, CustomStringConvertible {
 
 /// Problems with a flag rule file, naming the file and, where it applies, the key.
 public enum FlagRulesError: Error, Equatable, Sendable, CustomStringConvertible {
-    case cannotRead(file: String, problem: FileReadProblem)
+    case cannotRead(file: String, problem: FileProblem)
     case malformed(file: String, problem: JSONProblem)
     case invalid(file: String, key: String, problem: FlagRuleProblem)
 

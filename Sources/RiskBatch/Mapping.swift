@@ -32,7 +32,7 @@ public struct MappingDefinition: Codable, Sendable, Equatable {
 
 /// Problems with a mapping file.
 public enum MappingError: Error, Equatable, Sendable, CustomStringConvertible {
-    case cannotRead(file: String, problem: FileReadProblem)
+    case cannotRead(file: String, problem: FileProblem)
     case malformed(file: String, problem: JSONProblem)
     case invalid(file: String, key: String, problem: String)
     case unknownMapping(id: String, known: [String])

@@ -10,9 +10,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Why a file could not be read.
-public enum FileReadProblem: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The operating system refused: `errno` of open/read (ENOENT, EACCES, EISDIR …).
+/// Why a file could not be read or written.
+public enum FileProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The operating system refused: `errno` of open/read/write/rename (ENOENT, EACCES, EISDIR,
+    /// ENOSPC …).
     case system(errno: Int32)
     /// The bytes are not UTF-8 text.
     case notUTF8
@@ -26,10 +27,43 @@ public enum FileReadProblem: Error, Equatable, Sendable, CustomStringConvertible
     }
 }
 
-/// Reads whole text files, failing with a `FileReadProblem`.
+/// Reads and writes whole text files, failing with a `FileProblem`.
 public enum TextFile {
+    /// Writes `bytes` to `path` through a temporary file beside it (mode 0644) that is renamed
+    /// over the target once complete, so the target is never half-written.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileProblem) {
+        #if canImport(Glibc)
+        let systemWrite = Glibc.write
+        #else
+        let systemWrite = Darwin.write
+        #endif
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temp = dir + "." + name + ".partial-\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if fd < 0 { throw .system(errno: errno) }
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + off, bytes.count - off) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                let e = errno
+                close(fd)
+                unlink(temp)
+                throw .system(errno: e)
+            }
+            off += n
+        }
+        if close(fd) != 0 || rename(temp, path) != 0 {
+            let e = errno
+            unlink(temp)
+            throw .system(errno: e)
+        }
+    }
+
     /// The UTF-8 text of the file at `path`.
-    public static func read(_ path: String) throws(FileReadProblem) -> String {
+    public static func read(_ path: String) throws(FileProblem) -> String {
         #if canImport(Glibc)
         let systemRead = Glibc.read
         #else

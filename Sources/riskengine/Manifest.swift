@@ -1,4 +1,5 @@
 import Foundation
+import RiskCore
 import RiskBatch
 import RiskModels
 
@@ -69,10 +70,11 @@ struct RunManifest: Encodable {
     }
 
     /// Writes the manifest atomically (temporary file, then rename).
-    func write(to path: String) throws {
+    func write(to path: String) throws(FileProblem) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(self)
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        // Encoding strings, numbers and dictionaries of them cannot fail.
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        try TextFile.writeAtomically([UInt8](data), to: path)
     }
 }

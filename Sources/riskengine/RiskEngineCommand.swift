@@ -212,7 +212,9 @@ struct Score: ParsableCommand {
             let imported = try importClaims([input], asOf: asOf.map { $0.replacingOccurrences(of: "-", with: "") })
             let csv = OutputQuoting.csv(header: imported.header, rows: imported.rows)
             let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("riskengine-import-\(getpid()).csv")
-            do { try Data(csv.utf8).write(to: tmp) } catch { throw fail("cannot write a temporary file: \(error.localizedDescription)", Exit.cannotCreate) }
+            do { try TextFile.writeAtomically(Array(csv.utf8), to: tmp.path) } catch {
+                throw fail("cannot write a temporary file in \(tmp.deletingLastPathComponent().path): \(error); check free space and permissions", Exit.cannotCreate)
+            }
             source = tmp.path
         }
         defer { if source != input { try? FileManager.default.removeItem(atPath: source) } }
@@ -227,7 +229,9 @@ struct Score: ParsableCommand {
             let m = RunManifest(
                 summary: summary, options: options, models: chosen, input: input, output: output,
                 rejects: rejects, arguments: Array(CommandLine.arguments.dropFirst()))
-            do { try m.write(to: manifestPath) } catch { throw fail("cannot write the manifest \(manifestPath): \(error)", Exit.cannotCreate) }
+            do { try m.write(to: manifestPath) } catch {
+                throw fail("cannot write the manifest \(manifestPath): \(error); check the folder exists and is writable, or choose another with --manifest", Exit.cannotCreate)
+            }
         }
         if !quiet {
             let notice = chosen.map(\.id).contains("qrisk3") ? QRISK3Notice.text + "\n" : ""
@@ -356,8 +360,8 @@ struct Import: ParsableCommand {
             if output == "-" {
                 FileHandle.standardOutput.write(Data(csv.utf8))
             } else {
-                do { try Data(csv.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                    throw fail("cannot create output \(output): \(error.localizedDescription)", Exit.cannotCreate)
+                do { try TextFile.writeAtomically(Array(csv.utf8), to: output) } catch {
+                    throw fail("cannot create output \(output): \(error); check the folder exists and is writable", Exit.cannotCreate)
                 }
             }
             if let problems {
@@ -365,8 +369,8 @@ struct Import: ParsableCommand {
                 for p in result.problems {
                     text += [p.file, p.table, String(p.record), p.field, p.reason].map(OutputQuoting.quote).joined(separator: ",") + "\n"
                 }
-                do { try Data(text.utf8).write(to: URL(fileURLWithPath: problems), options: .atomic) } catch {
-                    throw fail("cannot create \(problems): \(error.localizedDescription)", Exit.cannotCreate)
+                do { try TextFile.writeAtomically(Array(text.utf8), to: problems) } catch {
+                    throw fail("cannot create \(problems): \(error); check the folder exists and is writable", Exit.cannotCreate)
                 }
             }
             var counts: [String: Int] = [:]

@@ -221,12 +221,24 @@ private func read(_ text: String, as kind: FieldKind) -> CellReader.Cell {
     }
 
     @Test func fileProblemsUseTheSystemReason() throws {
-        #expect(throws: FileReadProblem.system(errno: ENOENT)) { try TextFile.read("/nonexistent-dir/file.json") }
-        #expect(FileReadProblem.system(errno: ENOENT).description == "no such file or directory")
-        #expect(throws: FileReadProblem.system(errno: EISDIR)) { try TextFile.read(FileManager.default.temporaryDirectory.path) }
+        #expect(throws: FileProblem.system(errno: ENOENT)) { try TextFile.read("/nonexistent-dir/file.json") }
+        #expect(FileProblem.system(errno: ENOENT).description == "no such file or directory")
+        #expect(throws: FileProblem.system(errno: EISDIR)) { try TextFile.read(FileManager.default.temporaryDirectory.path) }
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("riskcore-latin1-\(getpid()).txt")
         try Data([0x61, 0xE9, 0x62]).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        #expect(throws: FileReadProblem.notUTF8) { try TextFile.read(url.path) }
+        #expect(throws: FileProblem.notUTF8) { try TextFile.read(url.path) }
+    }
+
+    @Test func atomicWritesReplaceWholeAndFailWithTheSystemReason() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("riskcore-write-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("out.json").path
+        try TextFile.writeAtomically(Array("first".utf8), to: path)
+        try TextFile.writeAtomically(Array("second".utf8), to: path)
+        #expect(try TextFile.read(path) == "second")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.json"], "no temporary file left")
+        #expect(throws: FileProblem.system(errno: ENOENT)) { try TextFile.writeAtomically([1], to: dir.path + "/missing/out.json") }
     }
 }
