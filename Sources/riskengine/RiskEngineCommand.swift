@@ -478,8 +478,8 @@ struct Models: ParsableCommand {
                     let d = m.definition
                     print("\(d.id)\t\(d.title)\t\(d.citation.reference) doi:\(d.citation.doi)")
                 }
-            } catch let e as ModelFileError {
-                throw fail(e.description, Exit.configError)
+            } catch {
+                throw fail(error.description, Exit.configError)
             }
         }
     }
@@ -494,9 +494,9 @@ struct Models: ParsableCommand {
             do {
                 let m = try library.library().model(id)
                 print(ModelDescription.render(m), terminator: "")
-            } catch let e as ModelFileError {
-                if case .unknownModel = e { throw fail(e.description, Exit.usage) }
-                throw fail(e.description, Exit.configError)
+            } catch {
+                if case .unknownModel = error { throw fail(error.description, Exit.usage) }
+                throw fail(error.description, Exit.configError)
             }
         }
     }
@@ -517,8 +517,8 @@ struct Synth: ParsableCommand {
     func run() throws {
         do {
             try writeSynthetic(rows: rows, seed: seed, output: output)
-        } catch let e as BatchError {
-            throw fail(e.description, exitStatus(for: e))
+        } catch {
+            throw fail(error.description, exitStatus(for: error))
         }
     }
 }
