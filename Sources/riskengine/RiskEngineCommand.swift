@@ -140,7 +140,7 @@ struct Score: ParsableCommand {
         if let d = decimal, d != "dot" && d != "comma" { throw ValidationError("--decimal takes dot or comma") }
         guard units == "declared" || units == "auto" else { throw ValidationError("--units takes declared or auto") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
-        if let bp = bpUrgent, parseBP(bp) == nil { throw ValidationError("--bp-urgent takes SBP/DBP in mmHg, e.g. 180/110") }
+        if let bp = bpUrgent, parseBP(bp) == nil { throw ValidationError("--bp-urgent takes SBP/DBP in mmHg with SBP above DBP, e.g. 180/110") }
         let ids = modelIDs
         guard !ids.isEmpty else { throw ValidationError("--models needs at least one model id") }
         guard Set(ids).count == ids.count else { throw ValidationError("--models names a model twice") }
@@ -280,7 +280,7 @@ func delimiterByte(_ s: String) -> UInt8? {
 
 func parseBP(_ s: String) -> (Double, Double)? {
     let parts = s.split(separator: "/")
-    guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a > 0, b > 0 else { return nil }
+    guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a.isFinite, b > 0, a > b else { return nil }
     return (a, b)
 }
 

@@ -112,6 +112,7 @@ func tempDir() throws -> URL {
         .init(name: "missing input", args: ["score", "/nonexistent/in.csv", "--models", "pce2013"], stdin: nil, status: 66, stderrContains: "cannot open input"),
         .init(name: "empty input", args: ["score", "-", "--models", "pce2013"], stdin: "", status: 65, stderrContains: "empty"),
         .init(name: "duplicate column", args: ["score", "-", "--models", "pce2013"], stdin: "id,sbp,SBP\n", status: 65, stderrContains: "more than once"),
+        .init(name: "inverted bp threshold", args: ["score", "-", "--models", "pce2013", "--bp-urgent", "110/180"], stdin: "id\n", status: 64, stderrContains: "SBP above DBP"),
         .init(name: "manifest in a missing folder", args: ["score", "-", "--models", "pce2013", "--manifest", "/nonexistent-dir/run.json"], stdin: "id,age\n", status: 73, stderrContains: "cannot write the manifest /nonexistent-dir/run.json: no such file or directory"),
         .init(name: "bad bp threshold", args: ["score", "-", "--models", "pce2013", "--bp-urgent", "180"], stdin: "id\n", status: 64, stderrContains: "--bp-urgent"),
     ]
@@ -259,6 +260,19 @@ func tempDir() throws -> URL {
         let manifest = try String(contentsOf: URL(fileURLWithPath: output.path + ".manifest.json"), encoding: .utf8)
         #expect(manifest.contains("\"sha256\""))
         #expect(manifest.contains("commune_phr_vn"))
+        // The manifest counts every flag code the output can hold, each model's bands included.
+        struct Flags: Decodable { let flags: [String: Int] }
+        let flags = try JSONDecoder().decode(Flags.self, from: Data(manifest.utf8)).flags
+        for m in ["pce2013", "who2019_lab"] {
+            for band in ["risk_lt5", "risk_5_10", "risk_10_20", "risk_20_30", "risk_ge30"] { #expect(flags["\(m):\(band)"] != nil, "\(m):\(band)") }
+        }
+        #expect(flags["bp_urgent"] == 0)
+        var written: [String: Int] = [:]
+        for line in lines.dropFirst() {
+            for code in line.split(separator: ",", omittingEmptySubsequences: false)[5].split(separator: ";") { written[String(code), default: 0] += 1 }
+        }
+        #expect(!written.isEmpty)
+        for (code, n) in written { #expect(flags[code] == n, "\(code)") }
         for secret in ["BN-0001", "Nguyễn", "Trần", "001234567890", "19700615", "15/06/1960", "12O"] {
             #expect(!out.contains(secret), "output holds \(secret)")
             #expect(!r.stderr.contains(secret), "stderr holds \(secret)")
