@@ -39,14 +39,14 @@ let package = Package(
             name: "RiskModels",
             dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModelCatalog"]
         ),
-        .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModels", "RiskModelCatalog"]),
+        .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModelCatalog"]),
 
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),
         .target(
             name: "RiskBatch",
             dependencies: [
-                "RiskCore", "RiskModels", "RiskAlerts", "RiskModelCatalog",
+                "RiskLinearAlgebra", "RiskCore", "RiskModels", "RiskAlerts", "RiskModelCatalog",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -55,7 +55,6 @@ let package = Package(
             dependencies: [
                 "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
@@ -68,6 +67,14 @@ let package = Package(
         .testTarget(
             name: "RiskLinearAlgebraTests",
             dependencies: ["RiskLinearAlgebra", "RiskTestSupport"]
+        ),
+        .testTarget(
+            name: "RiskCoreTests",
+            dependencies: ["RiskCore", "RiskTestSupport"]
+        ),
+        .testTarget(
+            name: "RiskAlertsTests",
+            dependencies: ["RiskAlerts", "RiskCore"]
         ),
         .testTarget(
             name: "RiskModelsTests",

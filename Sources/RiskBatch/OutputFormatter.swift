@@ -4,7 +4,7 @@ import RiskAlerts
 import RiskCore
 import RiskModels
 
-/// Turns parsed and scored chunks into output CSV bytes (../SCHEMA.md): `id`, each model's
+/// Turns parsed and scored chunks into output CSV bytes (README.md, "Input and output"): `id`, each model's
 /// outcome columns, each model's status column, `flags`, then the pass-through columns as they
 /// were in the input.
 final class OutputFormatter: Sendable {

@@ -71,7 +71,8 @@ public struct RunSummary: Sendable {
     public var statusCounts: [[String: Int]] = []
     /// Per model: rows per risk band (band codes of the flag rules, in band order).
     public var bandCounts: [[Int]] = []
-    /// Rows flagged per flag code (blood pressure).
+    /// Rows flagged per flag code: every code the run can write (`model:band` for each model's
+    /// risk bands, then the blood-pressure rule), 0 where no row got it.
     public var flagCounts: [String: Int] = [:]
     public var modelIDs: [String] = []
     public var bandCodes: [String] = []
@@ -108,7 +109,8 @@ public struct RunSummary: Sendable {
             let counts = statusCounts[m].sorted { ($0.key == "ok" ? 0 : 1, -$0.value, $0.key) < ($1.key == "ok" ? 0 : 1, -$1.value, $1.key) }
             s += "\(id): " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
         }
-        for (code, n) in flagCounts.sorted(by: { $0.key < $1.key }) { s += "flag \(code): \(n)\n" }
+        // Risk-band codes (model:band) are counted in the manifest; the summary shows the others.
+        for (code, n) in flagCounts.sorted(by: { $0.key < $1.key }) where !code.contains(":") { s += "flag \(code): \(n)\n" }
         for note in mappingNotes { s += "mapping: \(note)\n" }
         for (k, n) in unitSuspects.sorted(by: { $0.key < $1.key }) {
             let parts = k.split(separator: ":")
@@ -266,6 +268,7 @@ public enum ScoreRun {
         summary.statusCounts = Array(repeating: [:], count: options.models.count)
         summary.bandCounts = Array(repeating: Array(repeating: 0, count: options.flags.riskBands.bands.count), count: options.models.count)
         summary.bandCodes = options.flags.riskBands.bands.map(\.code)
+        for code in options.flags.codes(models: summary.modelIDs) { summary.flagCounts[code] = 0 }
         summary.absentFields = layout.absentFields.filter { name in
             !(CanonicalSchema.indexByName[name].map { options.parameters.values[$0] != nil } ?? false)
         }
@@ -404,7 +407,12 @@ extension RunSummary {
         blankLines += c.blank
         malformedRows += c.malformed
         for (m, d) in c.status.enumerated() { for (k, v) in d { statusCounts[m][k, default: 0] += v } }
-        for (m, b) in c.bands.enumerated() { for (k, v) in b.enumerated() { bandCounts[m][k] += v } }
+        for (m, b) in c.bands.enumerated() {
+            for (k, v) in b.enumerated() {
+                bandCounts[m][k] += v
+                flagCounts[modelIDs[m] + ":" + bandCodes[k], default: 0] += v
+            }
+        }
         for (k, v) in c.flags { flagCounts[k, default: 0] += v }
         for (k, v) in c.unitSuspects { unitSuspects[k, default: 0] += v }
         for (k, v) in c.unitConversions { unitConversions[k, default: 0] += v }

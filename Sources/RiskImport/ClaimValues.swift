@@ -2,7 +2,7 @@
 // order), birth dates with unknown day or month, strict decimals, lab values with < and >, ICD-10
 // categories, text folding (case and Vietnamese diacritics), and lab units.
 //
-// Unit conversions (to the canonical units of SCHEMA.md), exact as stated:
+// Unit conversions (to the canonical units of RiskCore/Fields.swift), exact as stated:
 //   cholesterol (total, HDL) mg/dL ÷ 38.67 → mmol/L
 //   glucose mg/dL ÷ 18.016 → mmol/L
 //   creatinine mg/dL × 88.4 → µmol/L
@@ -217,7 +217,7 @@ enum LabField: String, CaseIterable, Sendable {
         }
     }
 
-    /// The value in the canonical unit (SCHEMA.md); factors as stated at the top of this file.
+    /// The value in the canonical unit (RiskCore/Fields.swift); factors as stated at the top of this file.
     func canonical(_ x: Double, from unit: LabUnit) -> Double? {
         switch (self, unit) {
         case (.totalChol, .mmolPerL), (.hdl, .mmolPerL), (.fastingGlucose, .mmolPerL),

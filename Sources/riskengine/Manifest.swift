@@ -1,10 +1,8 @@
-import Crypto
 import Foundation
+import RiskCore
 import RiskBatch
 import RiskModels
 
-/// The version written into run manifests.
-let engineVersion = "0.1.0"
 
 /// The run manifest (JSON beside the output): enough to reproduce the run exactly and to see
 /// what it did. Holds counts, checksums and options — no identifiers, no cell values.
@@ -44,8 +42,8 @@ struct RunManifest: Encodable {
     let problemsInRejects: Int
 
     init(summary s: RunSummary, options: ScoreOptions, models: [CompiledModel], input: String, output: String, rejects: String?, arguments: [String]) {
-        func sha(_ text: String) -> String { SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined() }
-        engine = engineVersion
+        func sha(_ text: String) -> String { Checksum.sha256Hex(text) }
+        engine = EngineInfo.version
         self.arguments = arguments
         self.input = ["path": input, "sha256": s.inputSHA256, "bytes": String(s.inputBytes)]
         self.output = output
@@ -74,10 +72,11 @@ struct RunManifest: Encodable {
     }
 
     /// Writes the manifest atomically (temporary file, then rename).
-    func write(to path: String) throws {
+    func write(to path: String) throws(FileProblem) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(self)
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        // Encoding strings, numbers and dictionaries of them cannot fail.
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        try TextFile.writeAtomically([UInt8](data), to: path)
     }
 }

@@ -39,6 +39,13 @@ struct RiskEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "riskengine",
         abstract: "Cardiovascular and chronic-disease risk scoring for whole populations.",
+        discussion: """
+            Examples:
+              riskengine demo --rows 10000
+              riskengine score people.csv --models who2019_lab,globorisk_lab --param who_region=southeast_asia --param country=VNM -o scored.csv
+              riskengine --version
+            """,
+        version: EngineInfo.versionText,
         subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self]
     )
 }
@@ -57,7 +64,13 @@ struct LibraryOptions: ParsableArguments {
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score a CSV of canonical records with one or more models.",
-        discussion: "Writes one output row per input row, in input order: id, risks, statuses, flags, then unknown columns as they were. The run summary goes to standard error.")
+        discussion: """
+            Writes one output row per input row, in input order: id, risks, statuses, flags, then unknown columns as they were. The run summary goes to standard error; runs longer than two seconds show a progress line there when it is a terminal.
+
+            Example: score a commune export (semicolons, decimal commas, Vietnamese headers) with the WHO 2019 laboratory model for Viet Nam, listing problems and replacing ids by pseudonyms:
+              riskengine score xa.csv --mapping commune_phr_vn --models who2019_lab --param who_region=southeast_asia \\
+                --rejects problems.csv --pseudonymise key.bin -o scored.csv
+            """)
 
     @Argument(help: "Input CSV, or - for standard input.")
     var input: String
@@ -86,7 +99,7 @@ struct Score: ParsableCommand {
     @Option(name: .customLong("fallback"), help: ArgumentHelp("Score rows that model A reports missing:… with model B instead, noted ok;fallback:B, e.g. who2019_lab=who2019_nonlab (repeatable).", valueName: "A=B"))
     var fallbacks: [String] = []
 
-    @Flag(name: .long, help: "Do not print the run summary.")
+    @Flag(name: .long, help: "Do not print the run summary or the progress line.")
     var quiet = false
 
     @Option(name: .long, help: "Mapping of the export's columns, units and codes: a built-in id (see 'riskengine mapping list') or a file.")
@@ -130,7 +143,7 @@ struct Score: ParsableCommand {
         if let d = decimal, d != "dot" && d != "comma" { throw ValidationError("--decimal takes dot or comma") }
         guard units == "declared" || units == "auto" else { throw ValidationError("--units takes declared or auto") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
-        if let bp = bpUrgent, parseBP(bp) == nil { throw ValidationError("--bp-urgent takes SBP/DBP in mmHg, e.g. 180/110") }
+        if let bp = bpUrgent, parseBP(bp) == nil { throw ValidationError("--bp-urgent takes SBP/DBP in mmHg with SBP above DBP, e.g. 180/110") }
         let ids = modelIDs
         guard !ids.isEmpty else { throw ValidationError("--models needs at least one model id") }
         guard Set(ids).count == ids.count else { throw ValidationError("--models names a model twice") }
@@ -207,13 +220,15 @@ struct Score: ParsableCommand {
             let imported = try importClaims([input], asOf: asOf.map { $0.replacingOccurrences(of: "-", with: "") })
             let csv = OutputQuoting.csv(header: imported.header, rows: imported.rows)
             let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("riskengine-import-\(getpid()).csv")
-            do { try Data(csv.utf8).write(to: tmp) } catch { throw fail("cannot write a temporary file: \(error.localizedDescription)", Exit.cannotCreate) }
+            do { try TextFile.writeAtomically(Array(csv.utf8), to: tmp.path) } catch {
+                throw fail("cannot write a temporary file in \(tmp.deletingLastPathComponent().path): \(error); check free space and permissions", Exit.cannotCreate)
+            }
             source = tmp.path
         }
         defer { if source != input { try? FileManager.default.removeItem(atPath: source) } }
         let summary: RunSummary
         do {
-            summary = try runScore(input: source, output: output, rejects: rejects, options: options)
+            summary = try runScore(input: source, output: output, rejects: rejects, options: options, progress: !quiet)
         } catch {
             throw fail(error.description, exitStatus(for: error))
         }
@@ -222,7 +237,9 @@ struct Score: ParsableCommand {
             let m = RunManifest(
                 summary: summary, options: options, models: chosen, input: input, output: output,
                 rejects: rejects, arguments: Array(CommandLine.arguments.dropFirst()))
-            do { try m.write(to: manifestPath) } catch { throw fail("cannot write the manifest \(manifestPath): \(error)", Exit.cannotCreate) }
+            do { try m.write(to: manifestPath) } catch {
+                throw fail("cannot write the manifest \(manifestPath): \(error); check the folder exists and is writable, or choose another with --manifest", Exit.cannotCreate)
+            }
         }
         if !quiet {
             let notice = chosen.map(\.id).contains("qrisk3") ? QRISK3Notice.text + "\n" : ""
@@ -252,7 +269,7 @@ struct Score: ParsableCommand {
 
     func flagRules() throws -> FlagRules {
         do {
-            return try loadRules(flagsRules)
+            return try FlagRules.load(flagsRules)
         } catch {
             throw fail(error.description, Exit.configError)
         }
@@ -271,21 +288,15 @@ func delimiterByte(_ s: String) -> UInt8? {
 
 func parseBP(_ s: String) -> (Double, Double)? {
     let parts = s.split(separator: "/")
-    guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a > 0, b > 0 else { return nil }
+    guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a.isFinite, b > 0, a > b else { return nil }
     return (a, b)
-}
-
-func loadRules(_ path: String?) throws(FlagRulesError) -> FlagRules {
-    guard let path else { return try FlagRules.bundled() }
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw .unreadable(file: path, problem: "cannot read the file")
-    }
-    return try FlagRules.decode(text, file: path)
 }
 
 /// Opens input and output and runs; the output is written to a temporary file beside the target
 /// and renamed at the end, so a killed run never leaves a half-written file under the final name.
-func runScore(input: String, output: String, rejects: String? = nil, options: ScoreOptions) throws(BatchError) -> RunSummary {
+/// With `progress`, a progress line is kept on standard error while the run lasts (only when
+/// standard error is a terminal and the run takes over two seconds).
+func runScore(input: String, output: String, rejects: String? = nil, options: ScoreOptions, progress: Bool = false) throws(BatchError) -> RunSummary {
     var options = options
     var rejectsFD: Int32 = -1
     if let rejects {
@@ -302,7 +313,14 @@ func runScore(input: String, output: String, rejects: String? = nil, options: Sc
         if inFD < 0 { throw .cannotOpenInput(path: input, reason: String(cString: strerror(errno))) }
     }
     defer { if inFD != 0 { close(inFD) } }
-    var source = FileDescriptorSource(fd: inFD)
+    var info = stat()
+    let size = fstat(inFD, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+    let reporter = ProgressReporter(
+        totalBytes: size, isTerminal: isatty(2) != 0, quiet: !progress,
+        clock: { ProcessInfo.processInfo.systemUptime },
+        emit: { FileHandle.standardError.write(Data($0.utf8)) })
+    defer { reporter.finish() }
+    var source = ProgressSource(FileDescriptorSource(fd: inFD), reporter: reporter)
     if output == "-" {
         var sink = FileDescriptorSink(fd: 1)
         return try ScoreRun.run(source: &source, sink: &sink, options: options)
@@ -330,13 +348,15 @@ func runScore(input: String, output: String, rejects: String? = nil, options: Sc
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import data in other formats into canonical CSV.", subcommands: [XML130.self])
+        abstract: "Import data in other formats into canonical CSV.",
+        discussion: "Example: riskengine import xml130 claims.xml -o patients.csv",
+        subcommands: [XML130.self])
 
     struct XML130: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "xml130",
             abstract: "Health-insurance claim XML (Decision 130/QĐ-BYT, 4210-era files) → one canonical record per patient.",
-            discussion: "Ages from NGAY_SINH at the assessment date; sex from GIOI_TINH; diabetes, hypertension, stroke and MI from ICD-10 codes; antihypertensive and statin use from XML2 drug lists; labs from XML4 matched by code or name, with units converted; the latest value at or before the assessment date. Blood pressure is not in claims: models that need it report missing:sbp. Names, ID numbers, card numbers, addresses and birth dates are never written.")
+            discussion: "Example: riskengine import xml130 claims/*.xml --as-of 20250630 --problems problems.csv -o patients.csv\n\nAges from NGAY_SINH at the assessment date; sex from GIOI_TINH; diabetes, hypertension, stroke and MI from ICD-10 codes; antihypertensive and statin use from XML2 drug lists; labs from XML4 matched by code or name, with units converted; the latest value at or before the assessment date. Blood pressure is not in claims: models that need it report missing:sbp. Names, ID numbers, card numbers, addresses and birth dates are never written.")
         @Argument(help: "Claim XML files (GIAMDINHHS envelopes).") var files: [String]
         @Option(name: [.short, .long], help: "Output canonical CSV, or - for standard output.") var output: String = "-"
         @Option(name: .customLong("as-of"), help: "Assessment date yyyymmdd (default: each patient's latest visit).") var asOf: String?
@@ -348,8 +368,8 @@ struct Import: ParsableCommand {
             if output == "-" {
                 FileHandle.standardOutput.write(Data(csv.utf8))
             } else {
-                do { try Data(csv.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                    throw fail("cannot create output \(output): \(error.localizedDescription)", Exit.cannotCreate)
+                do { try TextFile.writeAtomically(Array(csv.utf8), to: output) } catch {
+                    throw fail("cannot create output \(output): \(error); check the folder exists and is writable", Exit.cannotCreate)
                 }
             }
             if let problems {
@@ -357,8 +377,8 @@ struct Import: ParsableCommand {
                 for p in result.problems {
                     text += [p.file, p.table, String(p.record), p.field, p.reason].map(OutputQuoting.quote).joined(separator: ",") + "\n"
                 }
-                do { try Data(text.utf8).write(to: URL(fileURLWithPath: problems), options: .atomic) } catch {
-                    throw fail("cannot create \(problems): \(error.localizedDescription)", Exit.cannotCreate)
+                do { try TextFile.writeAtomically(Array(text.utf8), to: problems) } catch {
+                    throw fail("cannot create \(problems): \(error); check the folder exists and is writable", Exit.cannotCreate)
                 }
             }
             var counts: [String: Int] = [:]
@@ -402,10 +422,12 @@ enum OutputQuoting {
 struct MappingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mapping", abstract: "List the built-in mappings or check one against an export.",
+        discussion: "Example: riskengine mapping check commune_phr_vn --input xa.csv --models who2019_lab",
         subcommands: [List.self, Check.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the built-in mapping ids.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the built-in mapping ids.", discussion: "Example: riskengine mapping list")
         func run() throws {
             for (id, m) in Mapping.builtIn().sorted(by: { $0.key < $1.key }) { print("\(id)\t\(m.path)") }
         }
@@ -413,7 +435,8 @@ struct MappingCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Report which canonical fields an export provides through a mapping: found, missing, ambiguous.")
+            abstract: "Report which canonical fields an export provides through a mapping: found, missing, ambiguous.",
+            discussion: "Example: riskengine mapping check commune_phr_vn --input xa.csv --models who2019_lab,findrisc")
         @Argument(help: "Built-in mapping id or mapping file.") var mapping: String
         @Option(name: .long, help: "The export (CSV); only its header is read.") var input: String
         @Option(name: .long, help: "Comma-separated model ids whose inputs to check (default: every model).") var models: String?
@@ -446,10 +469,14 @@ struct MappingCommand: ParsableCommand {
 
 struct Models: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the model library or show one model.", subcommands: [List.self, Show.self])
+        abstract: "List the model library or show one model.",
+        discussion: "Example: riskengine models show who2019_lab",
+        subcommands: [List.self, Show.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print id, title and citation of every model.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print id, title and citation of every model.",
+            discussion: "Example: riskengine models list --models-dir my-models")
         @OptionGroup var library: LibraryOptions
 
         func run() throws {
@@ -459,14 +486,15 @@ struct Models: ParsableCommand {
                     let d = m.definition
                     print("\(d.id)\t\(d.title)\t\(d.citation.reference) doi:\(d.citation.doi)")
                 }
-            } catch let e as ModelFileError {
-                throw fail(e.description, Exit.configError)
+            } catch {
+                throw fail(error.description, Exit.configError)
             }
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a model's definition in readable form.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a model's definition in readable form.", discussion: "Example: riskengine models show kfre_4var")
         @Argument(help: "Model id.") var id: String
         @OptionGroup var library: LibraryOptions
 
@@ -474,16 +502,18 @@ struct Models: ParsableCommand {
             do {
                 let m = try library.library().model(id)
                 print(ModelDescription.render(m), terminator: "")
-            } catch let e as ModelFileError {
-                if case .unknownModel = e { throw fail(e.description, Exit.usage) }
-                throw fail(e.description, Exit.configError)
+            } catch {
+                if case .unknownModel = error { throw fail(error.description, Exit.usage) }
+                throw fail(error.description, Exit.configError)
             }
         }
     }
 }
 
 struct Synth: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a seeded synthetic adult population (canonical schema, Vietnam-like prevalences).")
+    static let configuration = CommandConfiguration(
+        abstract: "Write a seeded synthetic adult population (canonical schema, Vietnam-like prevalences).",
+        discussion: "Example: riskengine synth --rows 100000 --seed 7 -o population.csv (the same seed always gives the same bytes)")
     @Option(name: .long, help: "Number of people.") var rows: Int = 1000
     @Option(name: .long, help: "Random seed (same seed, same bytes).") var seed: UInt64 = 20261127
     @Option(name: [.short, .long], help: "Output CSV, or - for standard output.") var output: String = "-"
@@ -495,8 +525,8 @@ struct Synth: ParsableCommand {
     func run() throws {
         do {
             try writeSynthetic(rows: rows, seed: seed, output: output)
-        } catch let e as BatchError {
-            throw fail(e.description, exitStatus(for: e))
+        } catch {
+            throw fail(error.description, exitStatus(for: error))
         }
     }
 }
@@ -516,7 +546,8 @@ func writeSynthetic(rows: Int, seed: UInt64, output: String) throws(BatchError) 
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The main job on the embedded demo: synthesise a population, score it with every model, summarise.")
+        abstract: "The main job on the embedded demo: synthesise a population, score it with every model, summarise.",
+        discussion: "Example: riskengine demo --rows 20000 --seed 1 -o scored.csv --input population.csv")
     @Option(name: .long, help: "Number of synthetic people.") var rows: Int = 100_000
     @Option(name: .long, help: "Random seed.") var seed: UInt64 = 20261127
     @Option(name: [.short, .long], help: "Where to write the scored CSV.") var output: String = "riskengine-demo-scored.csv"
@@ -526,16 +557,12 @@ struct Demo: ParsableCommand {
         do {
             let lib = try ModelLibrary.embedded()
             try writeSynthetic(rows: rows, seed: seed, output: input)
-            let params = try RunParameters(DemoReport.parameters)
-            // Viet Nam's defaults first: WHO 2019 (Southeast Asia) and Globorisk (VNM).
-            let first = ["who2019_lab", "who2019_nonlab", "who2019_lab_chart", "who2019_nonlab_chart",
-                         "globorisk_lab", "globorisk_office", "globorisk_fatal"]
-            let ordered = first.compactMap { id in lib.models.first { $0.id == id } }
-                + lib.models.filter { !first.contains($0.id) }
-            let options = ScoreOptions(
-                models: ordered, derivations: lib.derivations, parameters: params, flags: try FlagRules.bundled())
-            let summary = try runScore(input: input, output: output, options: options)
-            print(DemoReport.render(summary, models: ordered, input: input, output: output), terminator: "")
+            let options = try DemoRun.options(lib, flags: try FlagRules.bundled())
+            let summary = try runScore(input: input, output: output, options: options, progress: true)
+            let scored: [UInt8]
+            do { scored = Array(try TextFile.read(output).utf8) } catch { throw BatchError.readFailed(reason: error.description) }
+            let categories = CategoryCounts(output: scored, models: options.models)
+            print(DemoRun.render(summary, models: options.models, categories: categories, input: input, output: output), terminator: "")
         } catch let e as BatchError {
             throw fail(e.description, exitStatus(for: e))
         } catch let e as ModelFileError {
