@@ -62,19 +62,24 @@ struct UTF8Validator {
     /// Continuation bytes still expected, and the allowed range of the next one.
     private var pending = 0
     private var low: UInt8 = 0x80, high: UInt8 = 0xBF
+    /// Bytes of the current, unfinished character seen so far.
+    private(set) var partial = 0
 
     /// Whether the validator is between characters.
     var atBoundary: Bool { pending == 0 }
 
-    /// Checks `bytes`; returns how many bytes are valid from the start (all of them when valid).
+    /// Checks `bytes`; returns how many bytes from the start form whole valid characters, or reach
+    /// the end inside a character that may still be completed (all of them when valid). On an
+    /// invalid sequence the count stops before the sequence's first byte (in this block).
     mutating func validate(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var i = 0
         let n = bytes.count
         while i < n {
             let b = bytes[i]
             if pending > 0 {
-                guard b >= low && b <= high else { return i }
+                guard b >= low && b <= high else { return max(0, i - partial) }
                 pending -= 1
+                partial = pending == 0 ? 0 : partial + 1
                 low = 0x80; high = 0xBF
             } else if b < 0x80 {
                 // ASCII fast path.
@@ -89,6 +94,7 @@ struct UTF8Validator {
             } else {
                 return i
             }
+            if pending > 0 && partial == 0 { partial = 1 }
             i += 1
         }
         return n
@@ -143,7 +149,11 @@ struct XMLTokenizer {
     /// Marks the end of input.
     mutating func finish() {
         ended = true
-        if !validator.atBoundary { invalidUTF8 = true }
+        if !validator.atBoundary {
+            // Drop the unfinished character's bytes (at most 3, all in the buffer's tail).
+            buffer.removeLast(min(validator.partial, buffer.count - position))
+            invalidUTF8 = true
+        }
     }
 
     /// Drops consumed bytes once they are a large part of the buffer.
@@ -155,6 +165,9 @@ struct XMLTokenizer {
     }
 
     private var noMoreInput: Bool { ended || invalidUTF8 }
+
+    /// The end of the bytes that may be consumed: not into a character still being completed.
+    private var limit: Int { noMoreInput ? buffer.count : buffer.count - validator.partial }
 
     /// The next event, or nil when more input is needed.
     mutating func next() -> XMLEvent? {
@@ -192,7 +205,7 @@ struct XMLTokenizer {
                     if !piece.isEmpty { return textEvent(piece) }
                     continue
                 }
-                let safe = max(position, buffer.count - 2)
+                let safe = max(position, limit - 2)
                 if safe > position {
                     let piece = Array(buffer[position..<safe])
                     position = safe
@@ -263,7 +276,7 @@ struct XMLTokenizer {
     private mutating func characterData() -> XMLEvent? {
         var out: [UInt8] = []
         var i = position
-        let n = buffer.count
+        let n = limit
         while i < n {
             let b = buffer[i]
             if b == 0x3C { break }
