@@ -279,7 +279,7 @@ struct ClaimFileReader {
         case .error(let e):
             done = true
             if case .undecided = mode {
-                fileProblem("not_xml")
+                fileProblem(e == .doctype ? "xml_doctype" : "not_xml")
             } else if let open = entry {
                 let field = open.contentDepth != nil ? "NOIDUNGFILE" : "FILEHOSO"
                 problems.append(.init(file: name, table: "GIAMDINHHS", record: open.number, field: field, reason: "xml_" + e.code))
