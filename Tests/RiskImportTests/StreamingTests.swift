@@ -123,7 +123,7 @@ private func tokens(_ bytes: [UInt8], block: Int = 1 << 16, maxDepth: Int = 64) 
         return nil
     }
 
-    /// A claim file of about 64 MB (each HOSO: a visit, a lab and a 12 kB XML3 table, as in real
+    /// A claim file of about 80 MB (each HOSO: a visit, a lab and a 12 kB XML3 table, as in real
     /// exports where services dominate the size), written in the test's own temporary folder.
     /// Importing it raises the peak resident memory by far less than the file size: the file is read
     /// in 64 KiB blocks and only the fields read are kept.
