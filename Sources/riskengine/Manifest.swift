@@ -19,9 +19,17 @@ struct RunManifest: Encodable {
         let file: String
         let sha256: String
     }
+    /// One input file and its checksum.
+    struct InputFile: Encodable {
+        let path: String
+        let sha256: String
+        let bytes: Int
+    }
     let engine: String
     let arguments: [String]
     let input: [String: String]
+    /// Every input file read (claim XML runs: each file's SHA-256), omitted for a CSV run.
+    let inputFiles: [InputFile]?
     let output: String
     let rejects: String?
     let rowsRead: Int
@@ -41,7 +49,11 @@ struct RunManifest: Encodable {
     let pseudonymisedColumns: [String]
     let problemsInRejects: Int
 
-    init(summary s: RunSummary, options: ScoreOptions, models: [CompiledModel], input: String, output: String, rejects: String?, arguments: [String]) {
+    init(
+        summary s: RunSummary, options: ScoreOptions, models: [CompiledModel], input: String, output: String, rejects: String?,
+        arguments: [String], inputFiles: [InputFile]? = nil
+    ) {
+        self.inputFiles = inputFiles
         func sha(_ text: String) -> String { Checksum.sha256Hex(text) }
         engine = EngineInfo.version
         self.arguments = arguments

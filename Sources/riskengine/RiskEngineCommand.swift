@@ -1,6 +1,7 @@
 // riskengine: the command-line edge. It parses arguments, validates them, calls the libraries and
 // maps typed errors to text and documented exit codes (see README "Exit codes").
 import ArgumentParser
+import Crypto
 import Foundation
 import RiskAlerts
 import RiskBatch
@@ -63,17 +64,23 @@ struct LibraryOptions: ParsableArguments {
 
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score a CSV of canonical records with one or more models.",
+        abstract: "Score a CSV of canonical records, or claim XML files, with one or more models.",
         discussion: """
-            Writes one output row per input row, in input order: id, risks, statuses, flags, then unknown columns as they were. The run summary goes to standard error; runs longer than two seconds show a progress line there when it is a terminal.
+            Writes one output row per input row, in input order: id, risks, statuses, flags, then unknown columns as they were. Claim XML files (names ending .xml, Decision 130/4210) are imported in memory (see 'riskengine import xml130') and scored straight from their records, one row per patient. The run summary goes to standard error; runs longer than two seconds show a progress line there when it is a terminal.
 
             Example: score a commune export (semicolons, decimal commas, Vietnamese headers) with the WHO 2019 laboratory model for Viet Nam, listing problems and replacing ids by pseudonyms:
               riskengine score xa.csv --mapping commune_phr_vn --models who2019_lab --param who_region=southeast_asia \\
                 --rejects problems.csv --pseudonymise key.bin -o scored.csv
             """)
 
-    @Argument(help: "Input CSV, or - for standard input.")
-    var input: String
+    @Argument(help: "Input CSV (or - for standard input), or one or more claim XML files.")
+    var inputs: [String]
+
+    /// The single CSV input (validated: exactly one unless every input is claim XML).
+    var input: String { inputs.first ?? "-" }
+
+    /// Whether the inputs are claim XML files.
+    var claimInputs: Bool { !inputs.isEmpty && inputs.allSatisfy { $0.lowercased().hasSuffix(".xml") } }
 
     @Option(name: .long, help: "Comma-separated model ids (see 'riskengine models list').")
     var models: String
@@ -138,6 +145,8 @@ struct Score: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give an input CSV, - for standard input, or claim XML files") }
+        guard inputs.count == 1 || claimInputs else { throw ValidationError("several inputs must all be claim XML files (.xml); a CSV is scored alone") }
         guard (0...12).contains(digits) else { throw ValidationError("--digits must be between 0 and 12") }
         if let d = delimiter, delimiterByte(d) == nil { throw ValidationError("--delimiter takes comma, semicolon or tab") }
         if let d = decimal, d != "dot" && d != "comma" { throw ValidationError("--decimal takes dot or comma") }
@@ -214,29 +223,31 @@ struct Score: ParsableCommand {
             }
             options.pseudonymisationKey = [UInt8](key)
         }
-        var source = input
-        if input.lowercased().hasSuffix(".xml") {
-            // Score straight from claim XML: import it to canonical CSV first (in memory).
-            let imported = try importClaims([input], asOf: asOf.map { $0.replacingOccurrences(of: "-", with: "") })
-            let csv = OutputQuoting.csv(header: imported.header, rows: imported.rows)
-            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("riskengine-import-\(getpid()).csv")
-            do { try TextFile.writeAtomically(Array(csv.utf8), to: tmp.path) } catch {
-                throw fail("cannot write a temporary file in \(tmp.deletingLastPathComponent().path): \(error); check free space and permissions", Exit.cannotCreate)
-            }
-            source = tmp.path
-        }
-        defer { if source != input { try? FileManager.default.removeItem(atPath: source) } }
-        let summary: RunSummary
+        var summary: RunSummary
+        var inputFiles: [RunManifest.InputFile]?
         do {
-            summary = try runScore(input: source, output: output, rejects: rejects, options: options, progress: !quiet)
-        } catch {
+            if claimInputs {
+                // Claim XML: imported in memory and scored straight from the records (no file).
+                let imported = try importClaims(inputs, asOf: asOf.map { $0.replacingOccurrences(of: "-", with: "") }, strict: strict)
+                if !quiet { FileHandle.standardError.write(Data(imported.summary.utf8)) }
+                let records = RecordRows(header: ClaimImport.scoringHeader, rows: imported.result.scoringRows)
+                summary = try runScore(output: output, rejects: rejects, options: options) { options, sink throws(BatchError) in
+                    try ScoreRun.run(records: records, sink: &sink, options: options)
+                }
+                inputFiles = imported.files
+                summary.inputSHA256 = imported.files.first?.sha256 ?? ""
+                summary.inputBytes = imported.files.first?.bytes ?? 0
+            } else {
+                summary = try runScore(input: input, output: output, rejects: rejects, options: options, progress: !quiet)
+            }
+        } catch let error as BatchError {
             throw fail(error.description, exitStatus(for: error))
         }
         let manifestPath = manifest ?? (output == "-" ? nil : output + ".manifest.json")
         if let manifestPath {
             let m = RunManifest(
                 summary: summary, options: options, models: chosen, input: input, output: output,
-                rejects: rejects, arguments: Array(CommandLine.arguments.dropFirst()))
+                rejects: rejects, arguments: Array(CommandLine.arguments.dropFirst()), inputFiles: inputFiles)
             do { try m.write(to: manifestPath) } catch {
                 throw fail("cannot write the manifest \(manifestPath): \(error); check the folder exists and is writable, or choose another with --manifest", Exit.cannotCreate)
             }
@@ -297,14 +308,6 @@ func parseBP(_ s: String) -> (Double, Double)? {
 /// With `progress`, a progress line is kept on standard error while the run lasts (only when
 /// standard error is a terminal and the run takes over two seconds).
 func runScore(input: String, output: String, rejects: String? = nil, options: ScoreOptions, progress: Bool = false) throws(BatchError) -> RunSummary {
-    var options = options
-    var rejectsFD: Int32 = -1
-    if let rejects {
-        rejectsFD = open(rejects, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        if rejectsFD < 0 { throw .cannotCreateOutput(path: rejects, reason: String(cString: strerror(errno))) }
-        options.rejects = try RejectsWriter(sink: FileDescriptorSink(fd: rejectsFD))
-    }
-    defer { if rejectsFD >= 0 { close(rejectsFD) } }
     let inFD: Int32
     if input == "-" {
         inFD = 0
@@ -321,9 +324,28 @@ func runScore(input: String, output: String, rejects: String? = nil, options: Sc
         emit: { FileHandle.standardError.write(Data($0.utf8)) })
     defer { reporter.finish() }
     var source = ProgressSource(FileDescriptorSource(fd: inFD), reporter: reporter)
+    return try runScore(output: output, rejects: rejects, options: options) { options, sink throws(BatchError) in
+        try ScoreRun.run(source: &source, sink: &sink, options: options)
+    }
+}
+
+/// Opens the rejects file and the output (a temporary file beside the target, renamed at the end)
+/// and runs `body` with them.
+func runScore(
+    output: String, rejects: String?, options: ScoreOptions,
+    _ body: (ScoreOptions, inout FileDescriptorSink) throws(BatchError) -> RunSummary
+) throws(BatchError) -> RunSummary {
+    var options = options
+    var rejectsFD: Int32 = -1
+    if let rejects {
+        rejectsFD = open(rejects, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if rejectsFD < 0 { throw .cannotCreateOutput(path: rejects, reason: String(cString: strerror(errno))) }
+        options.rejects = try RejectsWriter(sink: FileDescriptorSink(fd: rejectsFD))
+    }
+    defer { if rejectsFD >= 0 { close(rejectsFD) } }
     if output == "-" {
         var sink = FileDescriptorSink(fd: 1)
-        return try ScoreRun.run(source: &source, sink: &sink, options: options)
+        return try body(options, &sink)
     }
     let target = URL(fileURLWithPath: output)
     let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
@@ -331,7 +353,7 @@ func runScore(input: String, output: String, rejects: String? = nil, options: Sc
     if outFD < 0 { throw .cannotCreateOutput(path: output, reason: String(cString: strerror(errno))) }
     var sink = FileDescriptorSink(fd: outFD)
     do throws(BatchError) {
-        let summary = try ScoreRun.run(source: &source, sink: &sink, options: options)
+        let summary = try body(options, &sink)
         close(outFD)
         if rename(temp.path, target.path) != 0 {
             let reason = String(cString: strerror(errno))
@@ -361,9 +383,11 @@ struct Import: ParsableCommand {
         @Option(name: [.short, .long], help: "Output canonical CSV, or - for standard output.") var output: String = "-"
         @Option(name: .customLong("as-of"), help: "Assessment date yyyymmdd (default: each patient's latest visit).") var asOf: String?
         @Option(name: .long, help: "Write the import problems (file, table, record, field, reason; never values) to this CSV file.") var problems: String?
+        @Flag(name: .long, help: "Stop at the first file, FILEHOSO entry or record that has to be skipped (exit 65) instead of listing it and going on.") var strict = false
 
         func run() throws {
-            let result = try importClaims(files, asOf: asOf)
+            let imported = try importClaims(files, asOf: asOf, strict: strict)
+            let result = imported.result
             let csv = OutputQuoting.csv(header: result.header, rows: result.rows)
             if output == "-" {
                 FileHandle.standardOutput.write(Data(csv.utf8))
@@ -381,27 +405,57 @@ struct Import: ParsableCommand {
                     throw fail("cannot create \(problems): \(error); check the folder exists and is writable", Exit.cannotCreate)
                 }
             }
-            var counts: [String: Int] = [:]
-            for p in result.problems { counts[p.reason.split(separator: ":").first.map(String.init) ?? p.reason, default: 0] += 1 }
-            var summary = "patients \(result.rows.count) from \(files.count) file(s); problems \(result.problems.count)"
-            if !counts.isEmpty { summary += " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")" }
-            FileHandle.standardError.write(Data((summary + "\nblood pressure is not in claims: models that need it will report missing:sbp\n").utf8))
+            FileHandle.standardError.write(Data((imported.summary + "blood pressure is not in claims: models that need it will report missing:sbp\n").utf8))
         }
     }
 }
 
-/// Reads claim XML files into canonical rows (exit codes: 66 unreadable file, 65 bad content).
-func importClaims(_ files: [String], asOf: String?) throws -> ClaimImportResult {
-    var inputs: [(name: String, data: Data)] = []
-    for f in files {
-        guard let data = FileManager.default.contents(atPath: f) else { throw fail("cannot open input \(f)", Exit.noInput) }
-        inputs.append((URL(fileURLWithPath: f).lastPathComponent, data))
+/// A claim import for the CLI: the result, each file's checksum, and the summary for standard error.
+struct ImportedClaims {
+    let result: ClaimImportResult
+    let files: [RunManifest.InputFile]
+
+    /// Patients, files, and problems counted by reason (never values).
+    var summary: String {
+        var counts: [String: Int] = [:]
+        for p in result.problems { counts[p.reason.split(separator: ":").first.map(String.init) ?? p.reason, default: 0] += 1 }
+        let skipped = result.problems.filter(\.skipsData)
+        var s = "patients \(result.rows.count) from \(files.count) file(s); problems \(result.problems.count)"
+        if !counts.isEmpty { s += " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")" }
+        s += "\n"
+        if !skipped.isEmpty {
+            let files = skipped.filter { $0.table == ClaimImportProblem.fileTable }.count
+            let entries = skipped.filter { $0.table == "GIAMDINHHS" }.count
+            s += "skipped: \(files) file(s), \(entries) FILEHOSO entr\(entries == 1 ? "y" : "ies"), \(skipped.count - files - entries) record(s); every other record was imported\n"
+        }
+        return s
     }
+}
+
+/// Reads claim XML files in blocks into canonical rows, hashing each file on the way (exit codes:
+/// 66 unreadable file, 65 with --strict at the first skip, 64 bad --as-of, 78 bad code list).
+func importClaims(_ files: [String], asOf: String?, strict: Bool) throws -> ImportedClaims {
+    var hashers = [SHA256](repeating: SHA256(), count: files.count)
+    var sizes = [Int](repeating: 0, count: files.count)
+    let paths = files.map { (name: URL(fileURLWithPath: $0).lastPathComponent, path: $0) }
+    let result: ClaimImportResult
     do {
-        return try ClaimImport.records(files: inputs, options: ClaimImportOptions(asOf: asOf))
+        result = try ClaimImport.records(paths: paths, options: ClaimImportOptions(asOf: asOf, strict: strict)) { index, block in
+            hashers[index].update(bufferPointer: UnsafeRawBufferPointer(block))
+            sizes[index] += block.count
+        }
     } catch {
-        throw fail(error.description, Exit.dataError)
+        switch error {
+        case .cannotRead: throw fail(error.description, Exit.noInput)
+        case .invalidAsOf: throw fail(error.description, Exit.usage)
+        case .codeList: throw fail(error.description, Exit.configError)
+        case .stopped: throw fail(error.description, Exit.dataError)
+        }
     }
+    let checksums = hashers.map { $0.finalize().map { String(format: "%02x", $0) }.joined() }
+    return ImportedClaims(
+        result: result,
+        files: files.indices.map { RunManifest.InputFile(path: files[$0], sha256: checksums[$0], bytes: sizes[$0]) })
 }
 
 /// RFC 4180 quoting for CSV written by the CLI.

@@ -372,3 +372,133 @@ func tempDir() throws -> URL {
         for secret in ["Người 0", "Người 1"] { #expect(!c.stdout.contains(secret) && !c.stderr.contains(secret)) }
     }
 }
+
+/// Claim XML through the binary: a damaged batch still imports and scores every good record, and
+/// claim XML scores exactly like the same people written as a canonical CSV.
+@Suite struct ClaimBinaryTests {
+    static func b64(_ s: String) -> String { Data(("<?xml version=\"1.0\" encoding=\"utf-8\"?>" + s).utf8).base64EncodedString() }
+
+    static func envelope(_ entries: [(String, String)]) -> String {
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><GIAMDINHHS><THONGTINHOSO><DANHSACHHOSO><HOSO>"
+            + entries.map { "<FILEHOSO><LOAIHOSO>\($0.0)</LOAIHOSO><NOIDUNGFILE>\($0.1)</NOIDUNGFILE></FILEHOSO>" }.joined()
+            + "</HOSO></DANHSACHHOSO></THONGTINHOSO></GIAMDINHHS>"
+    }
+
+    static func visit(_ lk: String, _ patient: String, birth: String = "196508230000") -> String {
+        "<TONG_HOP><MA_LK>\(lk)</MA_LK><MA_BN>\(patient)</MA_BN><HO_TEN>Người Bí Mật</HO_TEN><NGAY_SINH>\(birth)</NGAY_SINH>"
+            + "<GIOI_TINH>1</GIOI_TINH><MA_BENH_CHINH>E11</MA_BENH_CHINH><NGAY_VAO>202505100800</NGAY_VAO><NGAY_RA>202505101000</NGAY_RA></TONG_HOP>"
+    }
+
+    @Test func damagedBatchImportsEveryGoodRecordAndExitsZero() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = Self.envelope([("XML1", Self.b64(Self.visit("LK1", "BN1"))), ("XML4", "@@not base64@@"), ("XML1", Self.b64(Self.visit("LK2", "BN2")))])
+        let whole = Self.envelope([("XML1", Self.b64(Self.visit("LK3", "BN3"))), ("XML1", Self.b64(Self.visit("LK4", "BN4")))])
+        let files: [(String, String)] = [
+            ("good.xml", good), ("cut.xml", String(whole.dropLast(150))),
+            ("invoice.xml", "<invoice><total>3</total></invoice>"), ("table.xml", "id,age\n1,50\n"),
+        ]
+        var paths: [String] = []
+        for (name, text) in files {
+            let url = dir.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            paths.append(url.path)
+        }
+        let out = dir.appendingPathComponent("out.csv").path, problems = dir.appendingPathComponent("problems.csv").path
+        let r = try riskengine(["import", "xml130"] + paths + ["-o", out, "--problems", problems])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",").first.map(String.init) }
+        #expect(rows == ["BN1", "BN2", "BN3"])
+        let listed = try String(contentsOfFile: problems, encoding: .utf8)
+        for line in ["good.xml,GIAMDINHHS,2,NOIDUNGFILE,bad_base64", "cut.xml,GIAMDINHHS,2,NOIDUNGFILE,xml_truncated",
+                     "invoice.xml,FILE,0,-,not_claim_xml", "table.xml,FILE,0,-,not_xml"] {
+            #expect(listed.contains(line), "\(listed)")
+        }
+        #expect(r.stderr.contains("skipped: 2 file(s), 2 FILEHOSO entries"), "\(r.stderr)")
+        #expect(!listed.contains("Người") && !r.stderr.contains("Người"))
+
+        let strict = try riskengine(["import", "xml130"] + paths + ["-o", dir.appendingPathComponent("strict.csv").path, "--strict"])
+        #expect(strict.status == 65)
+        #expect(strict.stderr.contains("good.xml") && strict.stderr.contains("bad_base64"), "\(strict.stderr)")
+
+        // Scoring the same batch: exit 0, one row per good patient, the manifest hashes every input file.
+        let scored = dir.appendingPathComponent("scored.csv").path
+        let s = try riskengine(["score"] + paths + ["--models", "egfr_ckdepi2021", "-o", scored])
+        #expect(s.status == 0, "\(s.stderr)")
+        #expect(try String(contentsOfFile: scored, encoding: .utf8).split(separator: "\n").count == 4)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scored + ".manifest.json"))) as? [String: Any]
+        let inputFiles = manifest?["inputFiles"] as? [[String: Any]] ?? []
+        #expect(inputFiles.map { $0["path"] as? String ?? "" } == paths)
+        for (entry, path) in zip(inputFiles, paths) {
+            #expect(entry["sha256"] as? String == (try sha256sum(path)))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.hasPrefix(".") }, "no temporary file left")
+    }
+
+    /// SHA-256 of a file by the system's sha256sum (an implementation independent of ours).
+    func sha256sum(_ path: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["sha256sum", path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return String(text.prefix(64))
+    }
+
+    /// Birth dates in mid-year, labs with four decimals and in mg/dL: claim XML and the same people
+    /// as canonical CSV give byte-identical risk and status columns.
+    @Test func claimXMLScoresExactlyLikeCanonicalCSV() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // (id, birth yyyymmdd, sex code, creatinine mg/dL, total chol mg/dL, HDL mmol/L, HbA1c mmol/mol)
+        let people: [(String, String, Int, String, String, String, String)] = [
+            ("P1", "19650823", 2, "0.8765", "212.5", "1.1234", "53"), ("P2", "19580217", 1, "1,2345", "187.3", "0.9876", "61"),
+            ("P3", "19701130", 1, "1.0101", "245.75", "1.3333", "47"), ("P4", "19510704", 2, "0.6543", "198.04", "1.5678", "70"),
+        ]
+        func number(_ s: String) -> Double { Double(s.replacingOccurrences(of: ",", with: "."))! }
+        var canonical = "id,birth_date,assessment_date,sex,diabetes,bp_treated,statin,creatinine,total_chol,hdl,hba1c\n"
+        var xml1 = "", xml2 = "", xml4 = ""
+        for (k, p) in people.enumerated() {
+            // The CSV holds the values converted to canonical units, written in shortest round-trip form.
+            canonical += "\(p.0),\(p.1),20250510,\(p.2 == 1 ? "male" : "female"),1,1,1,\(number(p.3) * 88.4),\(number(p.4) / 38.67),\(p.5),\(number(p.6) * 0.09148 + 2.152)\n"
+            let lk = "LK\(k)"
+            xml1 += Self.visit(lk, p.0, birth: p.1 + "0000").replacingOccurrences(of: "<GIOI_TINH>1<", with: "<GIOI_TINH>\(p.2)<")
+            xml2 += "<CHI_TIET_THUOC><MA_LK>\(lk)</MA_LK><MA_THUOC></MA_THUOC><TEN_THUOC>Exforge 5mg/80mg</TEN_THUOC></CHI_TIET_THUOC>"
+                + "<CHI_TIET_THUOC><MA_LK>\(lk)</MA_LK><MA_THUOC>C10AA07</MA_THUOC><TEN_THUOC>Thuốc hạ mỡ máu</TEN_THUOC></CHI_TIET_THUOC>"
+            func lab(_ name: String, _ value: String, _ unit: String) -> String {
+                "<CHI_TIET_CLS><MA_LK>\(lk)</MA_LK><TEN_CHI_SO>\(name)</TEN_CHI_SO><GIA_TRI>\(value)</GIA_TRI><DON_VI_DO>\(unit)</DON_VI_DO><NGAY_KQ>202505100930</NGAY_KQ></CHI_TIET_CLS>"
+            }
+            xml4 += lab("Creatinin", p.3, "mg/dL") + lab("Cholesterol toàn phần", p.4, "mg/dL") + lab("HDL-C", p.5, "mmol/L") + lab("HbA1c", p.6, "mmol/mol")
+        }
+        // The visits in one file, drugs and labs in another: joined across the batch.
+        let visits = Self.envelope([("XML1", Self.b64("<DSACH_TONG_HOP>" + xml1 + "</DSACH_TONG_HOP>"))])
+        let details = Self.envelope([
+            ("XML2", Self.b64("<CHITIEU_CHITIET_THUOC><DSACH_CHI_TIET_THUOC>" + xml2 + "</DSACH_CHI_TIET_THUOC></CHITIEU_CHITIET_THUOC>")),
+            ("XML4", Self.b64("<CHITIEU_CHITIET_DICHVUCANLAMSANG><DSACH_CHI_TIET_CLS>" + xml4 + "</DSACH_CHI_TIET_CLS></CHITIEU_CHITIET_DICHVUCANLAMSANG>")),
+        ])
+        let csv = dir.appendingPathComponent("people.csv"), a = dir.appendingPathComponent("a.xml"), b = dir.appendingPathComponent("b.xml")
+        try canonical.write(to: csv, atomically: true, encoding: .utf8)
+        try visits.write(to: a, atomically: true, encoding: .utf8)
+        try details.write(to: b, atomically: true, encoding: .utf8)
+        let common = ["--models", "egfr_ckdepi2021,who2019_lab,pce2013", "--param", "who_region=southeast_asia", "--param", "race=other",
+                      "--param", "sbp=137", "--param", "smoker=0", "--digits", "12", "--quiet"]
+        let fromCSV = try riskengine(["score", csv.path] + common)
+        let fromXML = try riskengine(["score", a.path, b.path] + common)
+        #expect(fromCSV.status == 0 && fromXML.status == 0, "\(fromCSV.stderr)\(fromXML.stderr)")
+        func columns(_ out: String) -> [String: [String]] {
+            let lines = out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            var d: [String: [String]] = [:]
+            for (c, name) in lines[0].enumerated() { d[name] = lines.dropFirst().map { $0[c] } }
+            return d
+        }
+        let x = columns(fromCSV.stdout), y = columns(fromXML.stdout)
+        let compared = ["id", "egfr_ckdepi2021", "who2019_lab_cvd_10y", "pce2013_ascvd_10y", "egfr_ckdepi2021_status", "who2019_lab_status", "pce2013_status", "flags"]
+        for name in compared {
+            #expect(x[name] != nil && x[name] == y[name], "\(name): CSV \(x[name] ?? []) vs XML \(y[name] ?? [])")
+        }
+        #expect(x["pce2013_status"]?.allSatisfy { $0.hasPrefix("ok") } == true, "\(x["pce2013_status"] ?? [])")
+    }
+}
