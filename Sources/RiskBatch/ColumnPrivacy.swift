@@ -73,6 +73,11 @@ public enum ColumnPrivacy {
         "visit", "case", "member", "social", "passport", "chart", "admission", "encounter", "hospital", "subject",
         "benh", "the", "ho", "luu", "chieu", "bao",
     ]
+    /// Second words of Vietnamese person or record codes (`Mã …`, `Số …`).
+    static let vietnameseRecordWords: Set<String> = [
+        "bn", "benh", "nguoi", "the", "lk", "ho", "cccd", "cmnd", "cmt", "bhyt", "bhxh", "dinh", "y", "luu", "ho",
+        "kcb", "phieu", "vao", "hs", "ba",
+    ]
     static let numberWords: Set<String> = ["number", "no", "num", "nr", "code", "key", "so", "ma"]
 
     /// Whether a column name says it identifies a person directly (name, address, phone, e-mail,
@@ -89,8 +94,11 @@ public enum ColumnPrivacy {
     public static func isIDLike(_ header: String) -> Bool {
         let w = words(header)
         if w.contains(where: idWords.contains) { return true }
-        // Vietnamese codes: "Mã BN", "Mã bệnh nhân", "Mã thẻ", "Mã LK", "Số thẻ BHYT", "Số hồ sơ".
-        if let first = w.first, first == "ma" || first == "so", w.count >= 2 { return true }
+        // Vietnamese codes of a person or a record: "Mã BN", "Mã bệnh nhân", "Mã thẻ", "Mã LK",
+        // "Số thẻ BHYT", "Số hồ sơ" (not area or facility codes such as "Mã xã", "Mã tỉnh").
+        if let first = w.first, first == "ma" || first == "so", w.count >= 2, vietnameseRecordWords.contains(w[1]) {
+            return true
+        }
         let hasNumber = w.contains(where: numberWords.contains)
         return hasNumber && w.contains(where: idSubjects.contains)
     }

@@ -245,12 +245,12 @@ func tempDir() throws -> URL {
         try text.write(to: input, atomically: true, encoding: .utf8)
         let r = try riskengine(["score", input.path, "--mapping", "commune_phr_vn", "--models", "pce2013,who2019_lab",
                                 "--param", "race=other", "--param", "who_region=southeast_asia", "--as-of", "2025-06-15",
-                                "--rejects", rejects.path, "--pseudonymise", key.path, "--output", output.path])
+                                "--rejects", rejects.path, "--pseudonymise", key.path, "--keep-column", "Mã xã", "--output", output.path])
         #expect(r.status == 0, "\(r.stderr)")
         let out = try String(contentsOf: output, encoding: .utf8)
         let lines = out.split(separator: "\n")
         #expect(lines.count == 4)
-        #expect(lines[0] == "id,pce2013_ascvd_10y,who2019_lab_cvd_10y,pce2013_status,who2019_lab_status,flags,Mã xã,age")
+        #expect(lines[0] == "id,pce2013_ascvd_10y,who2019_lab_cvd_10y,pce2013_status,who2019_lab_status,flags,Số CCCD,Mã xã,age")
         #expect(lines[1].hasSuffix(",10001,55"), "age is kept (computed from the birth date), the birth date is not")
         #expect(lines[1].contains(",ok;derived:age,ok;derived:age,"))
         #expect(lines[2].contains("invalid:sbp"))
@@ -362,11 +362,7 @@ func tempDir() throws -> URL {
                 #expect(abs(x - y) < 1e-6, "canonical vs Vietnamese export, row \(i) \(col): \(x) vs \(y)")
             }
             let e1 = Double(ta[i]["egfr_ckdepi2021"] ?? "") ?? .nan, e3 = Double(tc[i]["egfr_ckdepi2021"] ?? "") ?? .nan
-            // The claim XML path still converts through its own temporary CSV (whole-year age,
-            // 3-decimal rounding): issue 8 item 6, being fixed on the xml branch.
-            withKnownIssue("claim XML path diverges from the CSV path (issue 8 item 6)") {
-                #expect(abs(e1 - e3) < 1e-6, "canonical vs claim XML eGFR, row \(i): \(e1) vs \(e3)")
-            }
+            #expect(abs(e1 - e3) < 1e-6, "canonical vs claim XML eGFR, row \(i): \(e1) vs \(e3)")
             #expect(tc[i]["who2019_lab_status"]?.hasPrefix("missing:") == true && tc[i]["who2019_lab_status"]?.contains("sbp") == true)
         }
         for secret in ["Người 0", "Người 1"] { #expect(!c.stdout.contains(secret) && !c.stderr.contains(secret)) }

@@ -58,6 +58,8 @@ import Testing
         // unknown: dropped unless --keep-column
         .init(header: "commune", expected: .drop),
         .init(header: "visit_month", expected: .drop),
+        .init(header: "Mã xã", expected: .drop),
+        .init(header: "MA_TINH", expected: .drop),
     ]
 
     @Test(arguments: columns)
