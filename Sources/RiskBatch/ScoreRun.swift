@@ -39,6 +39,8 @@ public struct ScoreOptions: Sendable {
     /// Canonical input fields to write after the pass-through columns (as read, converted to
     /// canonical units, or derived), e.g. age for area tables of pseudonymised output.
     public var keepFields: [String] = []
+    /// Alert rules whose ids are written into `flags` where they fire (nil: none).
+    public var alertRules: AlertRules?
 
     public init(
         models: [CompiledModel], derivations: [Derivation] = [], digits: Int = 2,
@@ -250,7 +252,7 @@ public enum ScoreRun {
         buffer.removeFirst(headerEnd ?? buffer.count)
 
         let layout = try InputLayout(
-            header: header, needed: neededFields(options.models, derivations: options.derivations, keep: options.keepFields),
+            header: header, needed: neededFields(options.models, derivations: options.derivations, keep: options.keepFields + (options.alertRules?.canonicalFields ?? [])),
             mapping: options.mapping, dialect: dialect)
         let formatter = OutputFormatter(options: options, layout: layout)
         try sink.write(formatter.headerLine())
@@ -260,8 +262,10 @@ public enum ScoreRun {
         summary.statusCounts = Array(repeating: [:], count: options.models.count)
         summary.bandCounts = Array(repeating: Array(repeating: 0, count: options.flags.riskBands.bands.count), count: options.models.count)
         summary.bandCodes = options.flags.riskBands.bands.map(\.code)
+        let ruleOnly = Set(options.alertRules?.canonicalFields ?? []).subtracting(
+            neededFields(options.models, derivations: options.derivations, keep: options.keepFields).map { CanonicalSchema.fields[$0].name })
         summary.absentFields = layout.absentFields.filter { name in
-            !(CanonicalSchema.indexByName[name].map { options.parameters.values[$0] != nil } ?? false)
+            !ruleOnly.contains(name) && !(CanonicalSchema.indexByName[name].map { options.parameters.values[$0] != nil } ?? false)
         }
         summary.passThroughColumns = formatter.writtenPassThrough
         summary.droppedColumns = layout.passThrough.filter { !formatter.writtenPassThrough.contains($0) }

@@ -80,6 +80,15 @@ struct Score: ParsableCommand {
     @Option(name: .customLong("bp-urgent"), help: ArgumentHelp("Urgent blood-pressure threshold SBP/DBP (default from the rule file, 180/110).", valueName: "sbp/dbp"))
     var bpUrgent: String?
 
+    @Option(name: .long, help: ArgumentHelp("Alert rule file (riskengine.rules/1); default: the built-in Models/rules/vn_default.rules.json. Ids of the rules that fire go into flags.", valueName: "file"))
+    var rules: String?
+
+    @Option(name: .customLong("rule-param"), help: ArgumentHelp("Set a parameter of the rule file, e.g. cvd_high_risk=10 (repeatable).", valueName: "name=value"))
+    var ruleParams: [String] = []
+
+    @Flag(name: .customLong("no-rules"), help: "Write no alert-rule flags (risk bands and the urgent-BP flag only).")
+    var noRules = false
+
     @Option(name: .long, help: "Worker threads (default: number of cores).")
     var threads: Int?
 
@@ -128,6 +137,8 @@ struct Score: ParsableCommand {
         guard units == "declared" || units == "auto" else { throw ValidationError("--units takes declared or auto") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if let bp = bpUrgent, parseBP(bp) == nil { throw ValidationError("--bp-urgent takes SBP/DBP in mmHg, e.g. 180/110") }
+        if parseRuleParams(ruleParams) == nil { throw ValidationError("--rule-param takes name=number, e.g. cvd_high_risk=10") }
+        if noRules && (rules != nil || !ruleParams.isEmpty) { throw ValidationError("--no-rules cannot be combined with --rules or --rule-param") }
         let ids = modelIDs
         guard !ids.isEmpty else { throw ValidationError("--models needs at least one model id") }
         guard Set(ids).count == ids.count else { throw ValidationError("--models names a model twice") }
@@ -171,6 +182,7 @@ struct Score: ParsableCommand {
         var options = ScoreOptions(
             models: chosen, derivations: lib.derivations, digits: digits, parameters: parameters, flags: rules)
         if let t = threads { options.threads = t }
+        if !noRules { options.alertRules = try alertRules(library: lib) }
         if let m = mapping {
             do { options.mapping = try Mapping.load(m) } catch { throw fail(error.description, Exit.configError) }
         }
@@ -242,6 +254,29 @@ struct Score: ParsableCommand {
         return chosen
     }
 
+    /// The alert rules of the run: `--rules` or the built-in file, with `--rule-param` and
+    /// `--bp-urgent` applied. A bad file exits 78 naming the rule and the problem.
+    func alertRules(library lib: ModelLibrary) throws -> AlertRules {
+        var soft: [String: Double] = [:]
+        if let bp = bpUrgent, let (s, d) = parseBP(bp) {
+            soft["bp_urgent_sbp"] = s
+            soft["bp_urgent_dbp"] = d
+        }
+        let overrides = parseRuleParams(ruleParams) ?? [:]
+        let columns = AlertRules.knownColumns(models: lib.models)
+        do throws(RuleFileError) {
+            guard let path = rules else {
+                return try AlertRules.bundled(columns: columns, overrides: overrides, overridesIfPresent: soft)
+            }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw RuleFileError.unreadable(file: path, problem: "cannot read the file as UTF-8")
+            }
+            return try AlertRules.compile(text, file: path, columns: columns, overrides: overrides, overridesIfPresent: soft)
+        } catch {
+            throw fail(error.description, Exit.configError)
+        }
+    }
+
     func flagRules() throws -> FlagRules {
         do {
             return try loadRules(flagsRules)
@@ -259,6 +294,17 @@ func delimiterByte(_ s: String) -> UInt8? {
     case "tab", "\t": return 0x09
     default: return nil
     }
+}
+
+/// `name=value` pairs of `--rule-param`; nil when one is not of that form.
+func parseRuleParams(_ pairs: [String]) -> [String: Double]? {
+    var out: [String: Double] = [:]
+    for p in pairs {
+        let parts = p.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, let v = Double(parts[1]), v.isFinite else { return nil }
+        out[parts[0]] = v
+    }
+    return out
 }
 
 func parseBP(_ s: String) -> (Double, Double)? {
