@@ -41,6 +41,8 @@ public struct AlertRules: Sendable, Equatable {
     public let rules: [AlertRule]
     /// Parameter values after overrides.
     public let parameters: [String: Double]
+    /// The file's text as read (for the run manifest's checksum).
+    public let sourceText: String
 
     /// Every column any rule reads, each once, in order of first use.
     public var columns: [String] {
@@ -152,7 +154,7 @@ public struct AlertRules: Sendable, Equatable {
                 id: r.id, level: level, when: r.when, condition: condition,
                 reasonEnglish: r.reason.en, reasonVietnamese: r.reason.vi, source: r.source))
         }
-        return AlertRules(file: file, version: raw.version, rules: rules, parameters: params)
+        return AlertRules(file: file, version: raw.version, rules: rules, parameters: params, sourceText: text)
     }
 
     /// Evaluates every rule over a chunk's columns: per rule, per row, whether it fires.

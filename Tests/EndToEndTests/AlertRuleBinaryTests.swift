@@ -54,6 +54,18 @@ import Testing
         #expect(!none.stdout.contains("bp_undetected"))
     }
 
+    @Test func manifestRecordsTheRuleFileAndItsParameters() throws {
+        let dir = try tempDir()
+        let out = dir.appendingPathComponent("out.csv")
+        let r = try riskengine(["score", "-", "--models", "pce2013", "--quiet", "--rule-param", "cvd_high_risk=10", "--output", out.path], stdin: Self.input)
+        #expect(r.status == 0, "\(r.stderr)")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + ".manifest.json"))) as? [String: Any]
+        let rules = try #require(manifest?["alertRules"] as? [String: Any])
+        #expect(rules["file"] as? String == "Models/rules/vn_default.rules.json")
+        #expect((rules["parameters"] as? [String: Double])?["cvd_high_risk"] == 10)
+        #expect((rules["sha256"] as? String)?.count == 64)
+    }
+
     @Test func unknownRuleParameterExits78() throws {
         let r = try riskengine(["score", "-", "--models", "pce2013", "--rule-param", "cvd_high=10"], stdin: Self.input)
         #expect(r.status == 78)
