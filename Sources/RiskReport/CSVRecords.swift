@@ -9,6 +9,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyInput(path: String)
     case missingColumn(path: String, column: String)
     case noRiskColumns(path: String)
+    /// The area column names an identifying field, or has nearly one value per row.
+    case areaLooksIdentifying(path: String, column: String)
     case cannotWrite(path: String, reason: String)
 
     public var description: String {
@@ -17,6 +19,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .emptyInput(let p): return "\(p): no header line"
         case .missingColumn(let p, let c): return "\(p): no column '\(c)'"
         case .noRiskColumns(let p): return "\(p): no risk column (<model>_<outcome>_<horizon>y)"
+        case .areaLooksIdentifying(let p, let c):
+            return "\(p): --area \(c) looks like an identifier (an identifying name, or about one value per row); the report shows only area codes"
         case .cannotWrite(let p, let r): return "cannot write \(p): \(r)"
         }
     }
@@ -114,3 +118,14 @@ extension Array where Element == UInt8 {
 
     var text: String { String(decoding: self, as: UTF8.self) }
 }
+
+/// Whether text from a data file may be shown as a code (a flag id, indicator, method or
+/// period): 1–64 ASCII letters, digits and `_ . : -`. Anything else is never printed.
+func isCode<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+    !bytes.isEmpty && bytes.count <= 64 && bytes.allSatisfy {
+        ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || $0 == 0x2E || $0 == 0x3A || $0 == 0x2D
+    }
+}
+
+/// A code from a data file as shown, or "?" when it is not a code.
+func shownCode(_ s: String) -> String { isCode(s.utf8) ? s : "?" }

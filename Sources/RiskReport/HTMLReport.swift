@@ -260,7 +260,7 @@ public struct HTMLReport {
         if let areaSeries = alerts?.areaSeries, !areaSeries.isEmpty {
             h += "<h3>\(L.areasWithAlerts)</h3>\n<div class=\"grid\">\n"
             for (area, s) in areaSeries.sorted(by: { (perArea[$0.key] ?? 0, $1.key) > (perArea[$1.key] ?? 0, $0.key) }) {
-                h += "<div class=\"card\"><b>\(Self.escape(area))</b> <span class=\"note\">\(Self.escape(s.indicator)) · \(Self.escape(s.method))</span>\n"
+                h += "<div class=\"card\"><b>\(Self.escape(area))</b> <span class=\"note\">\(Self.escape(shownCode(s.indicator))) · \(Self.escape(shownCode(s.method)))</span>\n"
                 h += lineChart(s, width: 280, height: 90, axes: false) + "</div>\n"
             }
             h += "</div>\n"
@@ -286,12 +286,12 @@ public struct HTMLReport {
         var h = "<section id=\"series\">\n<h2>\(L.seriesTitle)</h2>\n"
         guard let alerts else { return h + "<p>\(L.noAlerts)</p>\n</section>\n" }
         if !alerts.alertsPerLevel.isEmpty {
-            h += "<p>" + alerts.alertsPerLevel.sorted { $0.key < $1.key }.map { "\(Self.escape(L.level($0.key))): <b>\($0.value)</b>" }.joined(separator: " · ") + "</p>\n"
+            h += "<p>" + alerts.alertsPerLevel.sorted { $0.key < $1.key }.map { "\(Self.escape(L.level(shownCode($0.key)))): <b>\($0.value)</b>" }.joined(separator: " · ") + "</p>\n"
         }
         if alerts.series.isEmpty { return h + "<p>\(L.noneAlerted)</p>\n</section>\n" }
         h += "<p class=\"legend\"><span><i class=\"sw\" style=\"background:#1565c0\"></i>\(L.observed)</span><span><i class=\"sw\" style=\"background:#9e9e9e\"></i>\(L.threshold)</span><span><i class=\"sw\" style=\"background:#c62828;border-radius:6px\"></i>\(L.alert)</span></p>\n"
         for s in alerts.series {
-            h += "<h3>\(Self.escape(s.area)) · \(Self.escape(s.indicator)) · \(Self.escape(s.method))</h3>\n"
+            h += "<h3>\(Self.escape(s.area)) · \(Self.escape(shownCode(s.indicator))) · \(Self.escape(shownCode(s.method)))</h3>\n"
             h += lineChart(s, width: 720, height: 220, axes: true)
         }
         return h + "</section>\n"
@@ -307,15 +307,15 @@ public struct HTMLReport {
         func x(_ i: Int) -> Double { left + (pts.count > 1 ? w * Double(i) / Double(pts.count - 1) : w / 2) }
         func y(_ v: Double) -> Double { top + hgt * (1 - v / maxY) }
         var svg = "<svg class=\"chart\" role=\"img\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" xmlns=\"http://www.w3.org/2000/svg\">"
-        svg += "<title>\(Self.escape(s.area)) \(Self.escape(s.indicator)) \(Self.escape(s.method))</title>"
+        svg += "<title>\(Self.escape(s.area)) \(Self.escape(shownCode(s.indicator))) \(Self.escape(shownCode(s.method)))</title>"
         svg += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(top + hgt))\" x2=\"\(fmt(left + w))\" y2=\"\(fmt(top + hgt))\" stroke=\"#999\"/>"
         if axes {
             svg += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(top))\" x2=\"\(fmt(left))\" y2=\"\(fmt(top + hgt))\" stroke=\"#999\"/>"
             svg += "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(top + 10))\" text-anchor=\"end\" font-size=\"11\">\(number((maxY / 1.05).rounded()))</text>"
             svg += "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(top + hgt))\" text-anchor=\"end\" font-size=\"11\">0</text>"
-            if let f = pts.first { svg += "<text x=\"\(fmt(left))\" y=\"\(fmt(Double(height) - 8))\" font-size=\"11\">\(Self.escape(f.period))</text>" }
+            if let f = pts.first { svg += "<text x=\"\(fmt(left))\" y=\"\(fmt(Double(height) - 8))\" font-size=\"11\">\(Self.escape(shownCode(f.period)))</text>" }
             if pts.count > 1, let l = pts.last {
-                svg += "<text x=\"\(fmt(left + w))\" y=\"\(fmt(Double(height) - 8))\" text-anchor=\"end\" font-size=\"11\">\(Self.escape(l.period))</text>"
+                svg += "<text x=\"\(fmt(left + w))\" y=\"\(fmt(Double(height) - 8))\" text-anchor=\"end\" font-size=\"11\">\(Self.escape(shownCode(l.period)))</text>"
             }
         }
         func path(_ v: (AlertPoint) -> Double?) -> String {
@@ -334,7 +334,7 @@ public struct HTMLReport {
         if !ob.isEmpty { svg += "<path d=\"\(ob)\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"1.8\"/>" }
         for (i, p) in pts.enumerated() where p.alert {
             guard let o = p.observed, o.isFinite else { continue }
-            svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(o)))\" r=\"\(axes ? 4 : 3)\" fill=\"#c62828\"><title>\(Self.escape(p.period))</title></circle>"
+            svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(o)))\" r=\"\(axes ? 4 : 3)\" fill=\"#c62828\"><title>\(Self.escape(shownCode(p.period)))</title></circle>"
         }
         return svg + "</svg>\n"
     }

@@ -109,6 +109,12 @@ public struct ReportData: Sendable {
     private var riskIndexes: [Int] = []
     private var statusIndexes: [(model: String, index: Int)] = []
 
+    /// Column names that identify people (never an area).
+    static let identifyingColumns: Set<String> = [
+        "id", "name", "full_name", "ho_ten", "cccd", "national_id", "insurance_number", "ma_bn", "ma_the_bhyt",
+        "so_cccd", "address", "dia_chi", "phone", "dien_thoai", "birth_date", "ngay_sinh",
+    ]
+
     /// Reads a scored CSV (any CSV with `<model>_<outcome>_<horizon>y` columns, `age`, `sex`,
     /// optionally the area column, `<model>_status` and `flags`). `knownModels` are model ids
     /// to recognise in column names (longest match wins).
@@ -121,6 +127,9 @@ public struct ReportData: Sendable {
         var data = ReportData(bandBounds: bandBounds, bandCodes: bandCodes, highRisk: highRisk)
         try data.setHeader(fields.map(\.text), path: path, areaColumn: areaColumn, knownModels: knownModels)
         while records.next(into: &fields) { data.add(fields) }
+        if let a = areaColumn, data.areas.count > max(10, data.rows / 2) {
+            throw .areaLooksIdentifying(path: path, column: a)
+        }
         return data
     }
 
@@ -155,6 +164,9 @@ public struct ReportData: Sendable {
         hasFlagsColumn = flagsIndex != nil
         if let a = areaColumn {
             guard let i = header.firstIndex(of: a) else { throw .missingColumn(path: path, column: a) }
+            guard !Self.identifyingColumns.contains(a.lowercased()) else {
+                throw .areaLooksIdentifying(path: path, column: a)
+            }
             areaIndex = i
             self.areaColumn = a
         }
@@ -205,6 +217,8 @@ public struct ReportData: Sendable {
         if let fl = cell(flagsIndex), !fl.isEmpty {
             var seen = Set<String>()
             for token in fl.split(separator: 0x3B) where !token.contains(0x3A) && !token.isEmpty {
+                // Only codes are ever shown: anything else in the column is counted, not named.
+                guard isCode(token) else { otherFlagRows += 1; flagged = true; continue }
                 let id = Array(token).text
                 guard seen.insert(id).inserted else { continue }
                 flagged = true

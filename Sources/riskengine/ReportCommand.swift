@@ -69,6 +69,7 @@ struct ReportCommand: ParsableCommand {
             case .cannotOpen: throw fail(e.description, Exit.noInput)
             case .cannotWrite: throw fail(e.description, Exit.cannotCreate)
             case .emptyInput, .missingColumn, .noRiskColumns: throw fail(e.description, Exit.dataError)
+            case .areaLooksIdentifying: throw fail(e.description, Exit.usage)
             }
         }
     }

@@ -182,7 +182,7 @@ struct Score: ParsableCommand {
         var options = ScoreOptions(
             models: chosen, derivations: lib.derivations, digits: digits, parameters: parameters, flags: rules)
         if let t = threads { options.threads = t }
-        if !noRules { options.alertRules = try alertRules(library: lib) }
+        if !noRules { options.alertRules = try alertRules(library: lib, urgent: rules.bloodPressure.urgent) }
         if let m = mapping {
             do { options.mapping = try Mapping.load(m) } catch { throw fail(error.description, Exit.configError) }
         }
@@ -254,14 +254,12 @@ struct Score: ParsableCommand {
         return chosen
     }
 
-    /// The alert rules of the run: `--rules` or the built-in file, with `--rule-param` and
-    /// `--bp-urgent` applied. A bad file exits 78 naming the rule and the problem.
-    func alertRules(library lib: ModelLibrary) throws -> AlertRules {
-        var soft: [String: Double] = [:]
-        if let bp = bpUrgent, let (s, d) = parseBP(bp) {
-            soft["bp_urgent_sbp"] = s
-            soft["bp_urgent_dbp"] = d
-        }
+    /// The alert rules of the run: `--rules` or the built-in file, with `--rule-param` applied
+    /// and the urgent blood-pressure threshold of the flag rules (`--flags-rules`, `--bp-urgent`)
+    /// given to the file's `bp_urgent_sbp`/`bp_urgent_dbp` parameters when it has them. A bad file
+    /// exits 78 naming the rule and the problem.
+    func alertRules(library lib: ModelLibrary, urgent: FlagRules.UrgentBP) throws -> AlertRules {
+        let soft = ["bp_urgent_sbp": urgent.sbpAtLeast, "bp_urgent_dbp": urgent.dbpAtLeast]
         let overrides = parseRuleParams(ruleParams) ?? [:]
         let columns = AlertRules.knownColumns(models: lib.models)
         do throws(RuleFileError) {

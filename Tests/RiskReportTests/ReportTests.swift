@@ -121,6 +121,38 @@ func occurrences(_ needle: String, in text: String) -> Int { text.components(sep
         #expect(!html.contains("<section id=\"areas\">"))
     }
 
+    @Test(arguments: ["name", "id", "HO_TEN"])
+    func anIdentifyingAreaColumnIsRefused(_ column: String) throws {
+        let dir = try ReportFixture.tempDir()
+        let csv = "id,name,ho_ten,who2019_lab_cvd_10y,age,sex\nA,B,C,5,50,male\n"
+        let path = try ReportFixture.write(csv, "s.csv", in: dir)
+        #expect(throws: ReportError.areaLooksIdentifying(path: path, column: column)) {
+            try ReportData.read(path: path, areaColumn: column, knownModels: [], bandBounds: [5], bandCodes: ["a", "b"])
+        }
+    }
+
+    @Test func anAreaColumnWithAboutOneValuePerRowIsRefused() throws {
+        let dir = try ReportFixture.tempDir()
+        var csv = "who2019_lab_cvd_10y,age,sex,person\n"
+        for i in 0..<30 { csv += "5,50,male,P\(i)\n" }
+        let path = try ReportFixture.write(csv, "s.csv", in: dir)
+        #expect(throws: ReportError.areaLooksIdentifying(path: path, column: "person")) {
+            try ReportData.read(path: path, areaColumn: "person", knownModels: [], bandBounds: [5], bandCodes: ["a", "b"])
+        }
+    }
+
+    @Test func flagTextThatIsNotACodeIsCountedNotShown() throws {
+        let dir = try ReportFixture.tempDir()
+        var csv = "who2019_lab_cvd_10y,age,sex,flags\n"
+        for _ in 0..<10 { csv += "5,50,male,\"bp_urgent;Nguyễn Văn A 0912345678\"\n" }
+        let data = try ReportData.read(
+            path: try ReportFixture.write(csv, "s.csv", in: dir), areaColumn: nil, knownModels: [], bandBounds: [5], bandCodes: ["a", "b"])
+        #expect(data.flags == ["bp_urgent": 10])
+        #expect(data.otherFlagRows == 10)
+        let html = HTMLReport(data: data, alerts: nil, language: .en, citations: [:], ruleTexts: [:], qrisk3Disclaimer: "").render()
+        #expect(!html.contains("Nguyễn") && !html.contains("0912345678"))
+    }
+
     @Test func qrisk3DisclaimerOnlyWithQRISK3() throws {
         let html = try ReportFixture.page(.vi, qrisk3: false, alerts: false)
         #expect(!html.contains("QRISK3 disclaimer text"))
