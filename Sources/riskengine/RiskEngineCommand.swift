@@ -568,8 +568,9 @@ struct Demo: ParsableCommand {
                          "globorisk_lab", "globorisk_office", "globorisk_fatal"]
             let ordered = first.compactMap { id in lib.models.first { $0.id == id } }
                 + lib.models.filter { !first.contains($0.id) }
-            let options = ScoreOptions(
+            var options = ScoreOptions(
                 models: ordered, derivations: lib.derivations, parameters: params, flags: try FlagRules.bundled())
+            options.alertRules = try AlertRules.bundled(columns: AlertRules.knownColumns(models: lib.models))
             let summary = try runScore(input: input, output: output, options: options)
             print(DemoReport.render(summary, models: ordered, input: input, output: output), terminator: "")
         } catch let e as BatchError {
@@ -577,6 +578,8 @@ struct Demo: ParsableCommand {
         } catch let e as ModelFileError {
             throw fail(e.description, Exit.configError)
         } catch let e as FlagRulesError {
+            throw fail(e.description, Exit.configError)
+        } catch let e as RuleFileError {
             throw fail(e.description, Exit.configError)
         }
     }
