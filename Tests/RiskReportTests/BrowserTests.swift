@@ -29,11 +29,14 @@ enum Chromium {
     static func run(_ args: [String]) throws -> Output {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path!)
-        p.arguments = ["--headless", "--disable-gpu", "--no-sandbox", "--enable-logging=stderr", "--v=0"] + args
+        p.arguments = ["--headless", "--disable-gpu", "--no-sandbox", "--disable-dev-shm-usage", "--enable-logging=stderr", "--v=0"] + args
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
+        // A browser that hangs is stopped after two minutes (the test then fails on its status).
+        let process = p
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.terminate() } }
         // Read both pipes concurrently so a full stderr cannot block the browser.
         nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()
