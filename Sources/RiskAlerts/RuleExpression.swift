@@ -15,7 +15,8 @@
 //   NAME       := (LETTER | "_") (LETTER | DIGIT | "_")*
 //
 // Comparisons do not chain (`a < b < c` is refused). Nesting (parentheses and `not`) is bounded
-// by `RuleExpression.maxDepth`, so hostile input cannot exhaust the stack.
+// by `RuleExpression.maxDepth` and the length by `RuleExpression.maxTokens` (a long `and` chain
+// is a deep tree too), so hostile input cannot exhaust the stack when parsed or evaluated.
 //
 // Missing values: a column value is NaN where the row has none (empty, invalid, implausible, or
 // the model did not score the row). A comparison with a missing operand is false, `!=` included;
@@ -123,6 +124,8 @@ public enum RuleExpressionProblem: Error, Sendable, Equatable, CustomStringConve
     case unknownColumn(String)
     /// More than `RuleExpression.maxDepth` levels of parentheses or `not`.
     case tooDeep(limit: Int)
+    /// More than `RuleExpression.maxTokens` tokens.
+    case tooLong(limit: Int)
     /// A number that does not fit a Double.
     case badNumber(String)
     /// An empty expression.
@@ -134,6 +137,7 @@ public enum RuleExpressionProblem: Error, Sendable, Equatable, CustomStringConve
         case .unexpected(let f, let e): return "expected \(e), found \(f)"
         case .unknownColumn(let n): return "unknown column '\(n)'"
         case .tooDeep(let l): return "nested more than \(l) levels deep"
+        case .tooLong(let l): return "longer than \(l) tokens"
         case .badNumber(let t): return "bad number '\(t)'"
         case .empty: return "empty expression"
         }
@@ -157,6 +161,8 @@ public struct RuleExpressionError: Error, Sendable, Equatable, CustomStringConve
 public enum RuleExpression {
     /// The deepest nesting of parentheses and `not` accepted.
     public static let maxDepth = 64
+    /// The most tokens (numbers, names, operators, parentheses) an expression may have.
+    public static let maxTokens = 1000
 
     /// How a name resolves: a column (values per row) or a constant (a rule-file parameter).
     public enum Name: Sendable, Equatable {
@@ -198,6 +204,9 @@ public enum RuleExpression {
         while i < chars.count {
             let c = chars[i]
             let start = i
+            if out.count >= maxTokens, !(c == " " || c == "\t" || c == "\n" || c == "\r") {
+                throw RuleExpressionError(position: start + 1, problem: .tooLong(limit: maxTokens))
+            }
             if c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1; continue }
             if isLetter(c) {
                 while i < chars.count, isLetter(chars[i]) || isDigit(chars[i]) { i += 1 }

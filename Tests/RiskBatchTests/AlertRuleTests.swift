@@ -91,7 +91,7 @@ private let known = AlertRules.knownColumns(models: library.models)
         }
     }
 
-    @Test(arguments: [RuleExpression.maxDepth, RuleExpression.maxDepth + 1, 100_000])
+    @Test(arguments: [RuleExpression.maxDepth, RuleExpression.maxDepth + 1, 400])
     func nestingIsBounded(_ depth: Int) {
         let parens = String(repeating: "(", count: depth) + "x < 1" + String(repeating: ")", count: depth)
         let nots = String(repeating: "not ", count: depth) + "x < 1"
@@ -105,6 +105,33 @@ private let known = AlertRules.knownColumns(models: library.models)
                     try result.get()
                 }
             }
+        }
+    }
+}
+
+extension RuleExpressionParsingTests {
+    @Test func lengthIsBounded() throws {
+        // 250 comparisons joined by `or`: 999 tokens, accepted; one more is refused, and a very
+        // long chain is refused without building a deep tree.
+        let terms = (0..<250).map { _ in "x<1" }
+        let ok = try RuleExpression.compile(terms.joined(separator: " or "), resolve: resolveTest)
+        #expect(ok.evaluate(rows: 2, column: { _ in [0, 2] }) == [true, false])
+        let longer = terms.joined(separator: " or ") + " or x<1"
+        #expect(throws: RuleExpressionError(position: 1751, problem: .tooLong(limit: RuleExpression.maxTokens))) {
+            try RuleExpression.compile(longer, resolve: resolveTest)
+        }
+        let huge = Array(repeating: "x<1", count: 100_000).joined(separator: " and ")
+        #expect(throws: RuleExpressionError(position: 2001, problem: .tooLong(limit: RuleExpression.maxTokens))) {
+            try RuleExpression.compile(huge, resolve: resolveTest)
+        }
+        // 100,000 levels of parentheses or `not`: refused by the length bound before any recursion.
+        let parens = String(repeating: "(", count: 100_000) + "x < 1" + String(repeating: ")", count: 100_000)
+        #expect(throws: RuleExpressionError(position: 1001, problem: .tooLong(limit: RuleExpression.maxTokens))) {
+            try RuleExpression.compile(parens, resolve: resolveTest)
+        }
+        let nots = String(repeating: "not ", count: 100_000) + "x < 1"
+        #expect(throws: RuleExpressionError(position: 4001, problem: .tooLong(limit: RuleExpression.maxTokens))) {
+            try RuleExpression.compile(nots, resolve: resolveTest)
         }
     }
 }
