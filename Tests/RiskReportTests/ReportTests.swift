@@ -124,7 +124,7 @@ func occurrences(_ needle: String, in text: String) -> Int { text.components(sep
     @Test(arguments: ["name", "id", "HO_TEN"])
     func anIdentifyingAreaColumnIsRefused(_ column: String) throws {
         let dir = try ReportFixture.tempDir()
-        let csv = "id,name,ho_ten,who2019_lab_cvd_10y,age,sex\nA,B,C,5,50,male\n"
+        let csv = "id,name,HO_TEN,who2019_lab_cvd_10y,age,sex\nA,B,C,5,50,male\n"
         let path = try ReportFixture.write(csv, "s.csv", in: dir)
         #expect(throws: ReportError.areaLooksIdentifying(path: path, column: column)) {
             try ReportData.read(path: path, areaColumn: column, knownModels: [], bandBounds: [5], bandCodes: ["a", "b"])
