@@ -39,7 +39,8 @@ let package = Package(
             name: "RiskModels",
             dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModelCatalog"]
         ),
-        .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModelCatalog"]),
+        .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModels", "RiskModelCatalog"]),
+        .target(name: "RiskReport", exclude: ["README.md"]),
 
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),
@@ -53,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "riskengine",
             dependencies: [
-                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport",
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -91,6 +92,7 @@ let package = Package(
             dependencies: ["RiskImport", "RiskCore", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "RiskReportTests", dependencies: ["RiskReport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["RiskTestSupport", "riskengine"]

@@ -18,6 +18,11 @@ final class OutputFormatter: Sendable {
     /// Per model, per band: flag bytes `<model>:<band code>`.
     let bandFlags: [[[UInt8]]]
     let urgentFlag: [UInt8]
+    /// Whether the built-in urgent-BP flag is written: not when an alert rule has its code (the
+    /// rule file's `bp_urgent` replaces it).
+    let writesUrgentFlag: Bool
+    /// Per alert rule (`options.alertRules`, in file order): its id as flag bytes.
+    let ruleFlags: [[UInt8]]
     let okBytes: [UInt8] = Array("ok".utf8)
     /// Raw pass-through slots written (with `--pseudonymise`: only those `ColumnPrivacy` does not drop).
     let writtenRaw: [Int]
@@ -38,6 +43,9 @@ final class OutputFormatter: Sendable {
         self.columnLabels = options.models.flatMap { m in m.outputLabels.map { $0?.map { Array($0.utf8) } } }
         self.bandFlags = options.models.map { m in options.flags.riskBands.bands.map { Array("\(m.id):\($0.code)".utf8) } }
         self.urgentFlag = Array(options.flags.bloodPressure.urgent.code.utf8)
+        let urgentCode = options.flags.bloodPressure.urgent.code
+        self.writesUrgentFlag = !(options.alertRules?.rules.contains { $0.id == urgentCode } ?? false)
+        self.ruleFlags = options.alertRules?.rules.map { Array($0.id.utf8) } ?? []
         let firstPass = layout.hasID ? 1 : 0
         let passSlots = Array(firstPass..<(firstPass + layout.passThrough.count))
         self.pseudonymKey = options.pseudonymisationKey
@@ -165,12 +173,18 @@ final class OutputFormatter: Sendable {
         let dbpPlausible = CanonicalSchema.fields[dbpField].plausible!
         let rules = options.flags
         var urgentCount = 0
-        for r in 0..<n where !parsed.records.malformed[r] {
+        for r in 0..<n where writesUrgentFlag && !parsed.records.malformed[r] {
             var s = Double.nan
             var d = Double.nan
             if let sbp, sbp.states[r] == .present, sbpPlausible.contains(sbp.values[r]) { s = sbp.values[r] }
             if let dbp, dbp.states[r] == .present, dbpPlausible.contains(dbp.values[r]) { d = dbp.values[r] }
             if rules.isUrgent(sbp: s, dbp: d) { urgent[r] = true; urgentCount += 1 }
+        }
+        // Alert rules, evaluated over the chunk's columns (inputs as read or derived, model outputs).
+        var fired: [[Bool]] = []
+        var ruleTally = [Int](repeating: 0, count: ruleFlags.count)
+        if let alertRules = options.alertRules {
+            fired = alertRules.evaluate(rows: n, columns: alertRules.chunkColumns(chunk: parsed.records, models: models, scores: scores))
         }
         let rawCount = parsed.rawCount
         let bandBounds = rules.riskBands.bands.compactMap(\.below)
@@ -238,6 +252,15 @@ final class OutputFormatter: Sendable {
                 if urgent[r] {
                     if !first { out.append(0x3B) }
                     out.append(contentsOf: urgentFlag)
+                    first = false
+                }
+                if !parsed.records.malformed[r] {
+                    for k in 0..<fired.count where fired[k][r] {
+                        if !first { out.append(0x3B) }
+                        out.append(contentsOf: ruleFlags[k])
+                        ruleTally[k] += 1
+                        first = false
+                    }
                 }
                 // pass-through
                 // (With --pseudonymise a malformed row's cells may be shifted: none is echoed.)
@@ -273,6 +296,7 @@ final class OutputFormatter: Sendable {
             }
         }
         if urgentCount > 0 { counts.flags[String(decoding: urgentFlag, as: UTF8.self)] = urgentCount }
+        for (k, c) in ruleTally.enumerated() where c > 0 { counts.flags[String(decoding: ruleFlags[k], as: UTF8.self), default: 0] += c }
         counts.unitSuspects = parsed.unitSuspects
         counts.unitConversions = parsed.unitConversions
         var result = ChunkResult(bytes: out, counts: counts, idPlaceholders: placeholders)

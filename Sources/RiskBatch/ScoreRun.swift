@@ -43,6 +43,8 @@ public struct ScoreOptions: Sendable {
     /// canonical fields and are kept as they are (`--keep-column`); every other such column is
     /// pseudonymised or dropped (`ColumnPrivacy`).
     public var keepColumns: [String] = []
+    /// Alert rules whose ids are written into `flags` where they fire (nil: none).
+    public var alertRules: AlertRules?
 
     public init(
         models: [CompiledModel], derivations: [Derivation] = [], digits: Int = 2,
@@ -258,7 +260,7 @@ public enum ScoreRun {
         buffer.removeFirst(headerEnd ?? buffer.count)
 
         let layout = try InputLayout(
-            header: header, needed: neededFields(options.models, derivations: options.derivations, keep: options.keepFields),
+            header: header, needed: neededFields(options.models, derivations: options.derivations, keep: options.keepFields + (options.alertRules?.canonicalFields ?? [])),
             mapping: options.mapping, dialect: dialect)
         let formatter = OutputFormatter(options: options, layout: layout)
         try sink.write(formatter.headerLine())
@@ -269,8 +271,10 @@ public enum ScoreRun {
         summary.bandCounts = Array(repeating: Array(repeating: 0, count: options.flags.riskBands.bands.count), count: options.models.count)
         summary.bandCodes = options.flags.riskBands.bands.map(\.code)
         for code in options.flags.codes(models: summary.modelIDs) { summary.flagCounts[code] = 0 }
+        let ruleOnly = Set(options.alertRules?.canonicalFields ?? []).subtracting(
+            neededFields(options.models, derivations: options.derivations, keep: options.keepFields).map { CanonicalSchema.fields[$0].name })
         summary.absentFields = layout.absentFields.filter { name in
-            !(CanonicalSchema.indexByName[name].map { options.parameters.values[$0] != nil } ?? false)
+            !ruleOnly.contains(name) && !(CanonicalSchema.indexByName[name].map { options.parameters.values[$0] != nil } ?? false)
         }
         summary.passThroughColumns = formatter.writtenPassThrough
         summary.droppedColumns = formatter.droppedPassThrough

@@ -222,6 +222,7 @@ public enum CanonicalSchema {
         num("sbp", "mmHg", 50, 300, "systolic blood pressure"),
         num("dbp", "mmHg", 20, 200, "diastolic blood pressure"),
         flag("bp_treated", "on antihypertensive drugs"),
+        flag("hypertension", "diagnosed hypertension (ICD-10 I10-I15), read by alert rules only"),
         flag("statin", "on lipid-lowering drugs"),
         num("total_chol", "mmol/L", 0.5, 25, "total cholesterol"),
         num("hdl", "mmol/L", 0.1, 6, "HDL cholesterol"),

@@ -110,7 +110,7 @@ public enum ClaimImport {
     public static let header: [String] = [
         "id", "age", "sex", "diabetes", "bp_treated", "statin", "total_chol", "hdl", "fasting_glucose",
         "hba1c", "creatinine", "weight_kg",
-        "matinh_cu_tru", "maxa_cu_tru", "hypertension_dx", "prior_stroke", "prior_mi", "assessment_date",
+        "matinh_cu_tru", "maxa_cu_tru", "hypertension", "prior_stroke", "prior_mi", "assessment_date",
     ]
 
     /// The columns of `ClaimImportResult.scoringRows`: `header` with `birth_date` in place of `age`.

@@ -1,5 +1,6 @@
 import Foundation
 import RiskCore
+import RiskAlerts
 import RiskBatch
 import RiskModels
 
@@ -44,6 +45,14 @@ struct RunManifest: Encodable {
     let models: [ModelEntry]
     let statusCounts: [String: [String: Int]]
     let flags: [String: Int]
+    /// The alert rule file (nil with --no-rules) and its parameters after overrides.
+    let alertRules: AlertRulesEntry?
+    struct AlertRulesEntry: Encodable {
+        let file: String
+        let version: String
+        let sha256: String
+        let parameters: [String: Double]
+    }
     let pseudonymised: Bool
     let droppedColumns: [String]
     let pseudonymisedColumns: [String]
@@ -77,6 +86,7 @@ struct RunManifest: Encodable {
         for (k, id) in s.modelIDs.enumerated() { counts[id] = s.statusCounts[k] }
         statusCounts = counts
         flags = s.flagCounts
+        alertRules = options.alertRules.map { AlertRulesEntry(file: $0.file, version: $0.version, sha256: sha($0.sourceText), parameters: $0.parameters) }
         pseudonymised = options.pseudonymisationKey != nil
         droppedColumns = s.droppedColumns
         pseudonymisedColumns = s.pseudonymisedColumns

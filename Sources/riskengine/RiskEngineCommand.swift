@@ -47,7 +47,7 @@ struct RiskEngineCommand: ParsableCommand {
               riskengine --version
             """,
         version: EngineInfo.versionText,
-        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self]
+        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self, ReportCommand.self]
     )
 }
 
@@ -99,6 +99,15 @@ struct Score: ParsableCommand {
 
     @Option(name: .customLong("bp-urgent"), help: ArgumentHelp("Urgent blood-pressure threshold SBP/DBP (default from the rule file, 180/110).", valueName: "sbp/dbp"))
     var bpUrgent: String?
+
+    @Option(name: .long, help: ArgumentHelp("Alert rule file (riskengine.rules/1); default: the built-in Models/rules/vn_default.rules.json. Ids of the rules that fire go into flags.", valueName: "file"))
+    var rules: String?
+
+    @Option(name: .customLong("rule-param"), help: ArgumentHelp("Set a parameter of the rule file, e.g. cvd_high_risk=10 (repeatable).", valueName: "name=value"))
+    var ruleParams: [String] = []
+
+    @Flag(name: .customLong("no-rules"), help: "Write no alert-rule flags (risk bands and the urgent-BP flag only).")
+    var noRules = false
 
     @Option(name: .long, help: "Worker threads (default: number of cores).")
     var threads: Int?
@@ -153,6 +162,8 @@ struct Score: ParsableCommand {
         guard units == "declared" || units == "auto" else { throw ValidationError("--units takes declared or auto") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         if let bp = bpUrgent, parseBP(bp) == nil { throw ValidationError("--bp-urgent takes SBP/DBP in mmHg with SBP above DBP, e.g. 180/110") }
+        if parseRuleParams(ruleParams) == nil { throw ValidationError("--rule-param takes name=number, e.g. cvd_high_risk=10") }
+        if noRules && (rules != nil || !ruleParams.isEmpty) { throw ValidationError("--no-rules cannot be combined with --rules or --rule-param") }
         let ids = modelIDs
         guard !ids.isEmpty else { throw ValidationError("--models needs at least one model id") }
         guard Set(ids).count == ids.count else { throw ValidationError("--models names a model twice") }
@@ -200,6 +211,7 @@ struct Score: ParsableCommand {
         var options = ScoreOptions(
             models: chosen, derivations: lib.derivations, digits: digits, parameters: parameters, flags: rules)
         if let t = threads { options.threads = t }
+        if !noRules { options.alertRules = try alertRules(library: lib, urgent: rules.bloodPressure.urgent) }
         if let m = mapping {
             do { options.mapping = try Mapping.load(m) } catch { throw fail(error.description, Exit.configError) }
         }
@@ -278,6 +290,27 @@ struct Score: ParsableCommand {
         return chosen
     }
 
+    /// The alert rules of the run: `--rules` or the built-in file, with `--rule-param` applied
+    /// and the urgent blood-pressure threshold of the flag rules (`--flags-rules`, `--bp-urgent`)
+    /// given to the file's `bp_urgent_sbp`/`bp_urgent_dbp` parameters when it has them. A bad file
+    /// exits 78 naming the rule and the problem.
+    func alertRules(library lib: ModelLibrary, urgent: FlagRules.UrgentBP) throws -> AlertRules {
+        let soft = ["bp_urgent_sbp": urgent.sbpAtLeast, "bp_urgent_dbp": urgent.dbpAtLeast]
+        let overrides = parseRuleParams(ruleParams) ?? [:]
+        let columns = AlertRules.knownColumns(models: lib.models)
+        do throws(RuleFileError) {
+            guard let path = rules else {
+                return try AlertRules.bundled(columns: columns, overrides: overrides, overridesIfPresent: soft)
+            }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw RuleFileError.unreadable(file: path, problem: "cannot read the file as UTF-8")
+            }
+            return try AlertRules.compile(text, file: path, columns: columns, overrides: overrides, overridesIfPresent: soft)
+        } catch {
+            throw fail(error.description, Exit.configError)
+        }
+    }
+
     func flagRules() throws -> FlagRules {
         do {
             return try FlagRules.load(flagsRules)
@@ -295,6 +328,17 @@ func delimiterByte(_ s: String) -> UInt8? {
     case "tab", "\t": return 0x09
     default: return nil
     }
+}
+
+/// `name=value` pairs of `--rule-param`; nil when one is not of that form.
+func parseRuleParams(_ pairs: [String]) -> [String: Double]? {
+    var out: [String: Double] = [:]
+    for p in pairs {
+        let parts = p.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, let v = Double(parts[1]), v.isFinite else { return nil }
+        out[parts[0]] = v
+    }
+    return out
 }
 
 func parseBP(_ s: String) -> (Double, Double)? {
@@ -611,7 +655,8 @@ struct Demo: ParsableCommand {
         do {
             let lib = try ModelLibrary.embedded()
             try writeSynthetic(rows: rows, seed: seed, output: input)
-            let options = try DemoRun.options(lib, flags: try FlagRules.bundled())
+            var options = try DemoRun.options(lib, flags: try FlagRules.bundled())
+            options.alertRules = try AlertRules.bundled(columns: AlertRules.knownColumns(models: lib.models))
             let summary = try runScore(input: input, output: output, options: options, progress: true)
             let scored: [UInt8]
             do { scored = Array(try TextFile.read(output).utf8) } catch { throw BatchError.readFailed(reason: error.description) }
@@ -622,6 +667,8 @@ struct Demo: ParsableCommand {
         } catch let e as ModelFileError {
             throw fail(e.description, Exit.configError)
         } catch let e as FlagRulesError {
+            throw fail(e.description, Exit.configError)
+        } catch let e as RuleFileError {
             throw fail(e.description, Exit.configError)
         }
     }

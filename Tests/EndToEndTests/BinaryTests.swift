@@ -223,6 +223,7 @@ func tempDir() throws -> URL {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("2000 synthetic people"))
         #expect(r.stdout.contains("pce2013"))
+        #expect(r.stdout.contains("Flag htn_uncontrolled:"))
         let out = try String(contentsOf: dir.appendingPathComponent("o.csv"), encoding: .utf8)
         #expect(out.split(separator: "\n").count == 2001)
     }

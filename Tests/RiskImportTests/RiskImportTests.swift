@@ -31,7 +31,7 @@ private func reasons(_ r: ClaimImportResult, field: String? = nil) -> [String] {
     @Test func headerIsCanonicalAndHasNoBloodPressure() {
         #expect(ClaimImport.header == [
             "id", "age", "sex", "diabetes", "bp_treated", "statin", "total_chol", "hdl", "fasting_glucose", "hba1c",
-            "creatinine", "weight_kg", "matinh_cu_tru", "maxa_cu_tru", "hypertension_dx", "prior_stroke", "prior_mi",
+            "creatinine", "weight_kg", "matinh_cu_tru", "maxa_cu_tru", "hypertension", "prior_stroke", "prior_mi",
             "assessment_date",
         ])
         #expect(!ClaimImport.header.contains("sbp") && !ClaimImport.header.contains("dbp"))
@@ -53,7 +53,7 @@ private func reasons(_ r: ClaimImportResult, field: String? = nil) -> [String] {
         #expect(p["creatinine"] == String(1.1 * 88.4))  // 97.24
         #expect(p["weight_kg"] == "62.5")
         #expect(p["matinh_cu_tru"] == "01" && p["maxa_cu_tru"] == "00256")
-        #expect(p["hypertension_dx"] == "1" && p["prior_stroke"] == "0" && p["prior_mi"] == "1")
+        #expect(p["hypertension"] == "1" && p["prior_stroke"] == "0" && p["prior_mi"] == "1")
         #expect(p["assessment_date"] == "20240510")
         #expect(r.problems.isEmpty, "\(r.problems)")
     }
@@ -62,7 +62,7 @@ private func reasons(_ r: ClaimImportResult, field: String? = nil) -> [String] {
         let r = try run([("hs.xml", Fixture.twoVisits())], asOf: "20231231")
         let p = try #require(row(r, "BN001"))
         #expect(p["age"] == calendarAge(1965, 5, 15, on: 2023, 12, 31))
-        #expect(p["diabetes"] == "0" && p["prior_mi"] == "0" && p["hypertension_dx"] == "1")
+        #expect(p["diabetes"] == "0" && p["prior_mi"] == "0" && p["hypertension"] == "1")
         #expect(p["bp_treated"] == "1" && p["statin"] == "0")
         #expect(p["total_chol"] == "5" && p["hdl"] == "1.2")
         #expect(p["fasting_glucose"] == "" && p["hba1c"] == "" && p["creatinine"] == "")
@@ -278,7 +278,7 @@ private func reasons(_ r: ClaimImportResult, field: String? = nil) -> [String] {
         let overrides = c.fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let r = try run([("f.xml", Fixture.envelope([[("XML1", Fixture.xml1("LK1", patient: "BN1", overrides))]]))])
         let p = try #require(row(r, "BN1"))
-        #expect(p["diabetes"] == c.diabetes && p["hypertension_dx"] == c.hypertension)
+        #expect(p["diabetes"] == c.diabetes && p["hypertension"] == c.hypertension)
         #expect(p["prior_stroke"] == c.stroke && p["prior_mi"] == c.mi)
     }
 
@@ -290,7 +290,7 @@ private func reasons(_ r: ClaimImportResult, field: String? = nil) -> [String] {
         let r = try run([("old.xml", data)])
         let p = try #require(row(r, "BN42"))
         #expect(p["age"] == calendarAge(1965, 5, 15, on: 2019, 5, 10))  // 19650515 is exact in 4210 form
-        #expect(p["sex"] == "male" && p["diabetes"] == "1" && p["hypertension_dx"] == "1" && p["prior_stroke"] == "1")
+        #expect(p["sex"] == "male" && p["diabetes"] == "1" && p["hypertension"] == "1" && p["prior_stroke"] == "1")
         #expect(p["fasting_glucose"] == String(142 / 18.016))  // inferred mg/dL: 7.8819
         #expect(p["matinh_cu_tru"] == "" && p["weight_kg"] == "70")
         #expect(reasons(r) == ["unit_inferred:fasting_glucose:mg/dL"])
