@@ -71,11 +71,14 @@ struct RunManifest: Encodable {
         problemsInRejects = s.rejectedProblems
     }
 
-    /// Writes the manifest atomically (temporary file, then rename).
-    func write(to path: String) throws {
+    /// The manifest as JSON bytes (sorted keys, indented).
+    func encoded() throws(BatchError) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(self)
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        do {
+            return [UInt8](try encoder.encode(self))
+        } catch {
+            throw .writeFailed(reason: "the run manifest could not be encoded")
+        }
     }
 }

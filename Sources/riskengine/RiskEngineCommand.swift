@@ -29,8 +29,8 @@ func exitStatus(for error: BatchError) -> Int32 {
     case .cannotOpenInput: Exit.noInput
     case .cannotCreateOutput: Exit.cannotCreate
     case .readFailed, .writeFailed: Exit.ioError
-    case .emptyInput, .duplicateColumn, .strictStop: Exit.dataError
-    case .badParameter: Exit.usage
+    case .emptyInput, .duplicateColumn, .strictStop, .noKnownColumn: Exit.dataError
+    case .badParameter, .sameFile: Exit.usage
     }
 }
 
@@ -152,6 +152,19 @@ struct Score: ParsableCommand {
     var modelIDs: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     func run() throws {
+        // Every output path is checked against the input and the other outputs before anything
+        // is read or written.
+        let manifestPath = manifest ?? (output == "-" ? nil : output + ".manifest.json")
+        let outputs: RunOutputs
+        do {
+            outputs = try RunOutputs(
+                inputs: [.init("the input", input)] + (pseudonymise.map { [.init("--pseudonymise", $0)] } ?? []),
+                outputs: [.init("--output", output)] + (rejects.map { [.init("--rejects", $0)] } ?? [])
+                    + (manifestPath.map { [.init("--manifest", $0)] } ?? []))
+        } catch {
+            throw fail(error.description, exitStatus(for: error))
+        }
+        RunOutputs.removeTemporaryFilesOnInterrupt()
         let lib = try loadedLibrary()
         var chosen = try chosenModels(from: lib)
         if let problem = applyFallbacks(&chosen, library: lib) { throw fail(problem, Exit.usage) }
@@ -197,7 +210,7 @@ struct Score: ParsableCommand {
         if input.lowercased().hasSuffix(".xml") {
             // Score straight from claim XML: import it to canonical CSV first (in memory).
             let imported = try importClaims([input], asOf: asOf.map { $0.replacingOccurrences(of: "-", with: "") })
-            let csv = OutputQuoting.csv(header: imported.header, rows: imported.rows)
+            let csv = csvText(header: imported.header, rows: imported.rows)
             let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("riskengine-import-\(getpid()).csv")
             do { try Data(csv.utf8).write(to: tmp) } catch { throw fail("cannot write a temporary file: \(error.localizedDescription)", Exit.cannotCreate) }
             source = tmp.path
@@ -205,16 +218,17 @@ struct Score: ParsableCommand {
         defer { if source != input { try? FileManager.default.removeItem(atPath: source) } }
         let summary: RunSummary
         do {
-            summary = try runScore(input: source, output: output, rejects: rejects, options: options)
+            summary = try runScore(input: source, output: output, rejects: rejects, options: options, outputs: outputs)
+            if let manifestPath {
+                let m = RunManifest(
+                    summary: summary, options: options, models: chosen, input: input, output: output,
+                    rejects: rejects, arguments: Array(CommandLine.arguments.dropFirst()))
+                try outputs.write(m.encoded(), to: manifestPath)
+            }
+            try outputs.commit()
         } catch {
+            outputs.discard()
             throw fail(error.description, exitStatus(for: error))
-        }
-        let manifestPath = manifest ?? (output == "-" ? nil : output + ".manifest.json")
-        if let manifestPath {
-            let m = RunManifest(
-                summary: summary, options: options, models: chosen, input: input, output: output,
-                rejects: rejects, arguments: Array(CommandLine.arguments.dropFirst()))
-            do { try m.write(to: manifestPath) } catch { throw fail("cannot write the manifest \(manifestPath): \(error)", Exit.cannotCreate) }
         }
         if !quiet {
             let notice = chosen.map(\.id).contains("qrisk3") ? QRISK3Notice.text + "\n" : ""
@@ -275,49 +289,24 @@ func loadRules(_ path: String?) throws(FlagRulesError) -> FlagRules {
     return try FlagRules.decode(text, file: path)
 }
 
-/// Opens input and output and runs; the output is written to a temporary file beside the target
-/// and renamed at the end, so a killed run never leaves a half-written file under the final name.
-func runScore(input: String, output: String, rejects: String? = nil, options: ScoreOptions) throws(BatchError) -> RunSummary {
+/// Opens the input and runs; the output and rejects go to the temporary files of `outputs`
+/// (renamed by the caller's `commit` once everything of the run is written).
+func runScore(
+    input: String, output: String, rejects: String? = nil, options: ScoreOptions, outputs: RunOutputs
+) throws(BatchError) -> RunSummary {
     var options = options
-    var rejectsFD: Int32 = -1
-    if let rejects {
-        rejectsFD = open(rejects, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        if rejectsFD < 0 { throw .cannotCreateOutput(path: rejects, reason: String(cString: strerror(errno))) }
-        options.rejects = try RejectsWriter(sink: FileDescriptorSink(fd: rejectsFD))
-    }
-    defer { if rejectsFD >= 0 { close(rejectsFD) } }
+    if let rejects { options.rejects = try RejectsWriter(sink: try outputs.sink(rejects)) }
     let inFD: Int32
     if input == "-" {
         inFD = 0
     } else {
-        inFD = open(input, O_RDONLY)
+        inFD = open(input, O_RDONLY | O_CLOEXEC)
         if inFD < 0 { throw .cannotOpenInput(path: input, reason: String(cString: strerror(errno))) }
     }
     defer { if inFD != 0 { close(inFD) } }
     var source = FileDescriptorSource(fd: inFD)
-    if output == "-" {
-        var sink = FileDescriptorSink(fd: 1)
-        return try ScoreRun.run(source: &source, sink: &sink, options: options)
-    }
-    let target = URL(fileURLWithPath: output)
-    let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
-    let outFD = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    if outFD < 0 { throw .cannotCreateOutput(path: output, reason: String(cString: strerror(errno))) }
-    var sink = FileDescriptorSink(fd: outFD)
-    do throws(BatchError) {
-        let summary = try ScoreRun.run(source: &source, sink: &sink, options: options)
-        close(outFD)
-        if rename(temp.path, target.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temp.path)
-            throw BatchError.cannotCreateOutput(path: output, reason: reason)
-        }
-        return summary
-    } catch {
-        close(outFD)
-        unlink(temp.path)
-        throw error
-    }
+    var sink = output == "-" ? FileDescriptorSink(fd: 1) : try outputs.sink(output)
+    return try ScoreRun.run(source: &source, sink: &sink, options: options)
 }
 
 struct Import: ParsableCommand {
@@ -335,23 +324,32 @@ struct Import: ParsableCommand {
         @Option(name: .long, help: "Write the import problems (file, table, record, field, reason; never values) to this CSV file.") var problems: String?
 
         func run() throws {
-            let result = try importClaims(files, asOf: asOf)
-            let csv = OutputQuoting.csv(header: result.header, rows: result.rows)
-            if output == "-" {
-                FileHandle.standardOutput.write(Data(csv.utf8))
-            } else {
-                do { try Data(csv.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                    throw fail("cannot create output \(output): \(error.localizedDescription)", Exit.cannotCreate)
-                }
+            let outputs: RunOutputs
+            do {
+                outputs = try RunOutputs(
+                    inputs: files.map { .init("the input", $0) },
+                    outputs: [.init("--output", output)] + (problems.map { [.init("--problems", $0)] } ?? []))
+            } catch {
+                throw fail(error.description, exitStatus(for: error))
             }
-            if let problems {
-                var text = "file,table,record,field,reason\n"
-                for p in result.problems {
-                    text += [p.file, p.table, String(p.record), p.field, p.reason].map(OutputQuoting.quote).joined(separator: ",") + "\n"
+            RunOutputs.removeTemporaryFilesOnInterrupt()
+            let result = try importClaims(files, asOf: asOf)
+            let csv = csvText(header: result.header, rows: result.rows)
+            do {
+                if output == "-" {
+                    FileHandle.standardOutput.write(Data(csv.utf8))
+                } else {
+                    try outputs.write(Array(csv.utf8), to: output)
                 }
-                do { try Data(text.utf8).write(to: URL(fileURLWithPath: problems), options: .atomic) } catch {
-                    throw fail("cannot create \(problems): \(error.localizedDescription)", Exit.cannotCreate)
+                if let problems {
+                    var text = CSV.line(["file", "table", "record", "field", "reason"])
+                    for p in result.problems { text += CSV.line([p.file, p.table, String(p.record), p.field, p.reason]) }
+                    try outputs.write(Array(text.utf8), to: problems)
                 }
+                try outputs.commit()
+            } catch {
+                outputs.discard()
+                throw fail(error.description, exitStatus(for: error))
             }
             var counts: [String: Int] = [:]
             for p in result.problems { counts[p.reason.split(separator: ":").first.map(String.init) ?? p.reason, default: 0] += 1 }
@@ -376,19 +374,11 @@ func importClaims(_ files: [String], asOf: String?) throws -> ClaimImportResult 
     }
 }
 
-/// RFC 4180 quoting for CSV written by the CLI.
-enum OutputQuoting {
-    /// A whole CSV text.
-    static func csv(header: [String], rows: [[String]]) -> String {
-        var text = header.map(quote).joined(separator: ",") + "\n"
-        for row in rows { text += row.map(quote).joined(separator: ",") + "\n" }
-        return text
-    }
-
-    static func quote(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+/// A whole CSV text (header and rows), quoted by the one CSV quoting rule.
+func csvText(header: [String], rows: [[String]]) -> String {
+    var text = CSV.line(header)
+    for row in rows { text += CSV.line(row) }
+    return text
 }
 
 struct MappingCommand: ParsableCommand {
@@ -414,12 +404,12 @@ struct MappingCommand: ParsableCommand {
             let m: Mapping
             do { m = try Mapping.load(mapping) } catch { throw fail(error.description, Exit.configError) }
             guard let fh = FileHandle(forReadingAtPath: input) else { throw fail("cannot open input \(input)", Exit.noInput) }
-            let head = fh.readData(ofLength: 1 << 16)
-            var bytes = [UInt8](head)
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-            let line = Array(bytes.prefix { $0 != 0x0A })
-            let dialect = InputDialect.detect(headerLine: line)
-            let header = ScoreRun.parseHeader(line, delimiter: dialect.delimiter)
+            let head = [UInt8](fh.readData(ofLength: 1 << 20))
+            guard let read = InputHeader.read(head, final: head.count < 1 << 20) ?? InputHeader.read(head, final: true) else {
+                throw fail(BatchError.emptyInput.description, Exit.dataError)
+            }
+            let dialect = read.dialect
+            let header = read.names
             let lib: ModelLibrary
             do { lib = try ModelLibrary.embedded() } catch { throw fail(error.description, Exit.configError) }
             let chosen = (models?.split(separator: ",").map(String.init)).map { ids in lib.models.filter { ids.contains($0.id) } } ?? lib.models
@@ -485,24 +475,24 @@ struct Synth: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try writeSynthetic(rows: rows, seed: seed, output: output)
-        } catch let e as BatchError {
-            throw fail(e.description, exitStatus(for: e))
+        do throws(BatchError) {
+            let outputs = try RunOutputs(inputs: [], outputs: [.init("--output", output)])
+            RunOutputs.removeTemporaryFilesOnInterrupt()
+            do throws(BatchError) {
+                try writeSynthetic(rows: rows, seed: seed, output: output, outputs: outputs)
+                try outputs.commit()
+            } catch {
+                outputs.discard()
+                throw error
+            }
+        } catch {
+            throw fail(error.description, exitStatus(for: error))
         }
     }
 }
 
-func writeSynthetic(rows: Int, seed: UInt64, output: String) throws(BatchError) {
-    if output == "-" {
-        var sink = FileDescriptorSink(fd: 1)
-        try SyntheticPopulation.write(rows: rows, seed: seed, to: &sink)
-        return
-    }
-    let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    if fd < 0 { throw .cannotCreateOutput(path: output, reason: String(cString: strerror(errno))) }
-    defer { close(fd) }
-    var sink = FileDescriptorSink(fd: fd)
+func writeSynthetic(rows: Int, seed: UInt64, output: String, outputs: RunOutputs) throws(BatchError) {
+    var sink = output == "-" ? FileDescriptorSink(fd: 1) : try outputs.sink(output)
     try SyntheticPopulation.write(rows: rows, seed: seed, to: &sink)
 }
 
@@ -515,9 +505,18 @@ struct Demo: ParsableCommand {
     @Option(name: .long, help: "Where to write the synthetic input.") var input: String = "riskengine-demo-population.csv"
 
     func run() throws {
+        let outputs: RunOutputs
+        do {
+            outputs = try RunOutputs(inputs: [], outputs: [.init("--input", input), .init("--output", output)])
+        } catch {
+            throw fail(error.description, exitStatus(for: error))
+        }
+        RunOutputs.removeTemporaryFilesOnInterrupt()
+        defer { outputs.discard() }
         do {
             let lib = try ModelLibrary.embedded()
-            try writeSynthetic(rows: rows, seed: seed, output: input)
+            // The population is scored from its temporary file; both files appear together at the end.
+            try writeSynthetic(rows: rows, seed: seed, output: input, outputs: outputs)
             let params = try RunParameters(DemoReport.parameters)
             // Viet Nam's defaults first: WHO 2019 (Southeast Asia) and Globorisk (VNM).
             let first = ["who2019_lab", "who2019_nonlab", "who2019_lab_chart", "who2019_nonlab_chart",
@@ -526,7 +525,9 @@ struct Demo: ParsableCommand {
                 + lib.models.filter { !first.contains($0.id) }
             let options = ScoreOptions(
                 models: ordered, derivations: lib.derivations, parameters: params, flags: try FlagRules.bundled())
-            let summary = try runScore(input: input, output: output, options: options)
+            let summary = try runScore(
+                input: outputs.temporaryPath(input) ?? input, output: output, options: options, outputs: outputs)
+            try outputs.commit()
             print(DemoReport.render(summary, models: ordered, input: input, output: output), terminator: "")
         } catch let e as BatchError {
             throw fail(e.description, exitStatus(for: e))
