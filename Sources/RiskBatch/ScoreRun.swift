@@ -232,10 +232,16 @@ public enum ScoreRun {
         buffer.reserveCapacity(options.chunkBytes * 2)
 
         // Header: the first record (after a BOM and blank lines).
+        // The header is tokenized only once a record end has been read (and reads grow with the
+        // buffer), so a very wide header costs time linear in its length.
         var eof = false
         var head: InputHeader?
+        var scanned = 0
         while head == nil && !eof {
-            if try source.read(into: &buffer, max: 64 << 10) == 0 { eof = true }
+            if try source.read(into: &buffer, max: max(64 << 10, buffer.count)) == 0 { eof = true }
+            let sawRecordEnd = buffer[scanned...].contains { CSV.isRecordEnd($0) }
+            scanned = buffer.count
+            guard sawRecordEnd || eof else { continue }
             head = buffer.withUnsafeBufferPointer {
                 InputHeader.read($0, final: eof, delimiter: options.delimiter, decimalComma: options.decimalComma)
             }
