@@ -80,7 +80,7 @@ struct Score: ParsableCommand {
     @Option(name: .customLong("bp-urgent"), help: ArgumentHelp("Urgent blood-pressure threshold SBP/DBP (default from the rule file, 180/110).", valueName: "sbp/dbp"))
     var bpUrgent: String?
 
-    @Option(name: .long, help: "Worker threads (default: number of cores).")
+    @Option(name: .long, help: "Worker threads: exactly N threads score chunks, at most N chunks at once (default: the number of cores).")
     var threads: Int?
 
     @Option(name: .customLong("fallback"), help: ArgumentHelp("Score rows that model A reports missing:… with model B instead, noted ok;fallback:B, e.g. who2019_lab=who2019_nonlab (repeatable).", valueName: "A=B"))
