@@ -63,8 +63,10 @@ import Testing
                 == ["in.csv", "out.csv", "out.csv.manifest.json", "rejects.csv"])
     }
 
-    /// SIGTERM in the middle of a run: exit 143, the input unchanged, no file but complete ones.
-    @Test func sigtermMidRunRemovesTemporaryFiles() throws {
+    /// SIGTERM (or SIGINT) in the middle of a run: exit 143 (130), the input unchanged, no file
+    /// but complete ones.
+    @Test(arguments: [(SIGTERM, Int32(143)), (SIGINT, Int32(130))])
+    func signalMidRunRemovesTemporaryFiles(_ c: (signal: Int32, status: Int32)) throws {
         let d = try tempDir()
         let input = d.appendingPathComponent("population.csv")
         let synth = try riskengine(["synth", "--rows", "300000", "-o", input.path])
@@ -89,10 +91,10 @@ import Testing
         }
         #expect(sawTemporary, "the run ended before it could be interrupted")
         usleep(50_000)
-        kill(p.processIdentifier, SIGTERM)
+        kill(p.processIdentifier, c.signal)
         p.waitUntilExit()
         #expect(p.terminationReason == .exit)
-        #expect(p.terminationStatus == 143)
+        #expect(p.terminationStatus == c.status)
         #expect(try Data(contentsOf: input) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: d.path) == ["population.csv"])
     }
