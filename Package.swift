@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "riskengine",
             dependencies: [
-                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport",
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskLinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -22,12 +22,15 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
     /// With the `annual_hazard` link: how the yearly baseline rates are found.
     public var annualHazard: AnnualHazard?
     public var examples: [Example]
+    /// Why a file has no worked examples (required when `examples` is empty).
+    public var examplesNoneReason: String?
 
     enum CodingKeys: String, CodingKey {
         case format, id, title, version, citation, notes, outcomes, inputs, exclusions, features, link
         case strata, recalibration, tables
         case annualHazard = "annual_hazard"
         case examples
+        case examplesNoneReason = "examples_none_reason"
     }
 
     /// A CSV table and how a row's key is formed from its fields.

@@ -9,7 +9,8 @@ public enum ModelLoader {
 
     /// Decodes and compiles one model file's text; `file` names it in errors.
     public static func compile(
-        json: String, file: String, tableText: (String) -> String? = ModelLoader.embeddedFile
+        json: String, file: String, tableText: (String) -> String? = ModelLoader.embeddedFile,
+        tables cache: DataTableCache = DataTableCache()
     ) throws(ModelFileError) -> CompiledModel {
         let definition: ModelDefinition
         do {
@@ -19,7 +20,7 @@ public enum ModelLoader {
         } catch {
             throw .malformed(file: file, key: "", problem: "\(error)")
         }
-        var model = try compile(definition, file: file, tableText: tableText)
+        var model = try compile(definition, file: file, tableText: tableText, tables: cache)
         model.sourceText = json
         return model
     }
@@ -54,7 +55,8 @@ public enum ModelLoader {
 
     /// Validates a definition and compiles it; `tableText` finds the text of a table file.
     public static func compile(
-        _ d: ModelDefinition, file: String, tableText: (String) -> String? = ModelLoader.embeddedFile
+        _ d: ModelDefinition, file: String, tableText: (String) -> String? = ModelLoader.embeddedFile,
+        tables cache: DataTableCache = DataTableCache()
     ) throws(ModelFileError) -> CompiledModel {
         func bad(_ key: String, _ problem: String) -> ModelFileError {
             .invalid(file: file, key: key, problem: problem)
@@ -66,6 +68,7 @@ public enum ModelLoader {
         guard !d.citation.doi.isEmpty, !d.citation.table.isEmpty, !d.citation.reference.isEmpty else {
             throw bad("citation", "reference, doi and table must all be given")
         }
+        try checkNumbers(d, file: file)
         guard !d.outcomes.isEmpty else { throw bad("outcomes", "at least one outcome is needed") }
         guard Set(d.outcomes.map(\.id)).count == d.outcomes.count else { throw bad("outcomes", "outcome ids repeat") }
         for (i, o) in d.outcomes.enumerated() {
@@ -167,7 +170,7 @@ public enum ModelLoader {
         var tables: [String: DataTable] = [:]
         for (name, t) in (d.tables ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard let text = tableText(t.file) else { throw bad("tables.\(name).file", "no table file \(t.file) under Models/") }
-            let table = try DataTable.parse(text, name: name, key: t.key, file: t.file)
+            let table = try DataTable.parse(text, name: name, key: t.key, file: t.file, cache: cache)
             for f in table.fields where !inputFields.contains(f) {
                 throw bad("tables.\(name).key", "\(CanonicalSchema.fields[f].name) must be one of the model's inputs")
             }
@@ -564,34 +567,46 @@ public enum ModelLoader {
     }
 }
 
-/// The models available to a run: the embedded library plus any files given at run time.
+/// The models available to a run: the embedded library plus any files given at run time. Every
+/// file is checked at load (its numbers and its worked examples, see `ModelLoader.verifyExamples`).
+/// The library owns the data tables its models read (`tables`): nothing is cached process-wide.
 public struct ModelLibrary: Sendable {
     public let models: [CompiledModel]
+    /// The parsed data tables of this library's models.
+    public let tables: DataTableCache
 
-    public init(models: [CompiledModel]) throws(ModelFileError) {
+    public init(models: [CompiledModel], tables: DataTableCache = DataTableCache()) throws(ModelFileError) {
         var seen: [String: String] = [:]
         for m in models {
             if let other = seen[m.id] { throw .duplicateID(id: m.id, files: [other, m.file]) }
             seen[m.id] = m.file
         }
         self.models = models.sorted { $0.id < $1.id }
+        self.tables = tables
     }
 
     /// The library embedded in the binary (Models/*.json), validated.
     public static func embedded() throws(ModelFileError) -> ModelLibrary {
+        let tables = DataTableCache()
+        return try ModelLibrary(models: embeddedModels(tables: tables), tables: tables)
+    }
+
+    private static func embeddedModels(tables: DataTableCache) throws(ModelFileError) -> [CompiledModel] {
         var compiled: [CompiledModel] = []
         for file in ModelCatalog.files where file.path.hasSuffix(".json") && !file.path.contains("/") {
-            compiled.append(try ModelLoader.compileAny(json: file.text, file: "Models/" + file.path))
+            compiled.append(try ModelLoader.load(
+                json: file.text, file: "Models/" + file.path, tableText: ModelLoader.embeddedFile, tables: tables))
         }
-        return try ModelLibrary(models: compiled)
+        return compiled
     }
 
     /// The embedded library plus the model files in a folder (a file with an embedded model's id
-    /// replaces it, so a recalibrated model can be tried without rebuilding).
+    /// replaces it, so a recalibrated model can be tried without rebuilding). A table path is
+    /// read from the folder first, then from the embedded tables.
     public static func embedded(plus directory: URL) throws(ModelFileError) -> ModelLibrary {
-        let base = try embedded()
+        let tables = DataTableCache()
         var byID: [String: CompiledModel] = [:]
-        for m in base.models { byID[m.id] = m }
+        for m in try embeddedModels(tables: tables) { byID[m.id] = m }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
@@ -604,14 +619,14 @@ public struct ModelLibrary: Sendable {
             guard let text = try? String(contentsOf: url, encoding: .utf8) else {
                 throw .malformed(file: url.path, key: "", problem: "cannot read the file as UTF-8")
             }
-            let m = try ModelLoader.compileAny(json: text, file: url.path) { path in
+            let m = try ModelLoader.load(json: text, file: url.path, tableText: { path in
                 (try? String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)) ?? ModelLoader.embeddedFile(path)
-            }
+            }, tables: tables)
             if let other = extra[m.id] { throw .duplicateID(id: m.id, files: [other, url.path]) }
             extra[m.id] = url.path
             byID[m.id] = m
         }
-        return try ModelLibrary(models: Array(byID.values))
+        return try ModelLibrary(models: Array(byID.values), tables: tables)
     }
 
     /// A model by id.
