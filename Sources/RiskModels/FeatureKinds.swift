@@ -66,6 +66,11 @@ struct FeatureContext {
         return m
     }
 
+    /// `center` (default 0) and `scale` (default 1, not 0).
+    func affine(_ f: ModelDefinition.Feature) throws(ModelFileError) -> Affine {
+        Affine(center: f.center ?? 0, scale: try scale(f))
+    }
+
     /// The features named in `of`, each defined above this one.
     func earlier(_ f: ModelDefinition.Feature) throws(ModelFileError) -> [Int] {
         var idx: [Int] = []
@@ -140,39 +145,65 @@ func describeNumber(_ x: Double) -> String {
     return String(x)
 }
 
-/// "(desc − center)" and "/ scale" where they are not the identity.
-private func centred(_ desc: String, center: Double, scale: Double) -> String {
-    var s = center != 0 ? "(\(desc) − \(describeNumber(center)))" : desc
-    if scale != 1 { s += " / \(describeNumber(scale))" }
-    return s
+/// The affine step most kinds end with: (g − center) / scale.
+struct Affine: Sendable {
+    let center: Double
+    let scale: Double
+
+    var isIdentity: Bool { center == 0 && scale == 1 }
+    var key: String { "\(center),\(scale)" }
+
+    /// "(desc − center)" and "/ scale" where they are not the identity.
+    func describe(_ desc: String) -> String {
+        var s = center != 0 ? "(\(desc) − \(describeNumber(center)))" : desc
+        if scale != 1 { s += " / \(describeNumber(scale))" }
+        return s
+    }
 }
 
 private func fieldName(_ f: Int) -> String { CanonicalSchema.fields[f].name }
+
+/// A numeric input times a multiplier (x · m), as power, hinge and log read it.
+struct ScaledInput: Sendable {
+    let field: Int
+    let multiplier: Double
+
+    /// Reads `input` (numeric) and `multiplier` (positive unless `anyMultiplier`); `logOf`: the
+    /// kind takes a log of it, so the input's valid range must start above 0.
+    init(_ f: ModelDefinition.Feature, _ c: FeatureContext, logOf: Bool, anyMultiplier: Bool = false) throws(ModelFileError) {
+        field = try c.numericInput(f)
+        multiplier = anyMultiplier ? f.multiplier ?? 1 : try c.multiplier(f)
+        if logOf { try c.requirePositive(field) }
+    }
+
+    var key: String { "\(field),\(multiplier)" }
+    var name: String { fieldName(field) }
+    /// "x × m" (or "x").
+    var describe: String { multiplier == 1 ? name : "\(name) × \(describeNumber(multiplier))" }
+}
 
 /// `linear`: (x − center) / scale; with `center_from`, x / scale − table[column] at the row's key.
 struct LinearFeature: FeatureKind {
     static let name = "linear"
     let field: Int
-    let center: Double
-    let scale: Double
+    let affine: Affine
     let centerFrom: (table: String, column: String)?
     let modelID: String
 
     static func compile(_ f: ModelDefinition.Feature, _ c: FeatureContext) throws(ModelFileError) -> any FeatureKind {
         let fi = try c.numericInput(f)
-        let scale = try c.scale(f)
         var from: (String, String)?
         if let cf = f.centerFrom {
             guard let table = c.tables[cf.table] else { throw c.bad(".center_from.table", "no table \(cf.table) in tables") }
             guard table.columns[cf.column] != nil else { throw c.bad(".center_from.column", "no column \(cf.column) in \(cf.table)") }
             from = (cf.table, cf.column)
         }
-        return LinearFeature(field: fi, center: f.center ?? 0, scale: scale, centerFrom: from, modelID: c.definition.id)
+        return LinearFeature(field: fi, affine: try c.affine(f), centerFrom: from, modelID: c.definition.id)
     }
 
     var cacheKey: String {
-        if let cf = centerFrom { return "cen(\(modelID),\(field),\(scale),\(cf.table),\(cf.column))" }
-        return "lin(\(field),\(center),\(scale))"
+        if let cf = centerFrom { return "cen(\(modelID),\(field),\(affine.scale),\(cf.table),\(cf.column))" }
+        return "lin(\(field),\(affine.key))"
     }
     var fields: [Int] { [field] }
     var table: String? { centerFrom?.table }
@@ -182,41 +213,41 @@ struct LinearFeature: FeatureKind {
         if let cf = centerFrom {
             let rows = x.tableRows[cf.table] ?? []
             let means = x.tables[cf.table]?.columns[cf.column] ?? []
+            let scale = affine.scale
             return (0..<x.count).map { r in rows.isEmpty || rows[r] < 0 ? .nan : v[r] / scale - means[rows[r]] }
         }
-        return center == 0 && scale == 1 ? v : v.map { ($0 - center) / scale }
+        let (c, s) = (affine.center, affine.scale)
+        return affine.isIdentity ? v : v.map { ($0 - c) / s }
     }
 
     func describe(names: [String]) -> String {
-        if let cf = centerFrom { return "\(fieldName(field)) / \(describeNumber(scale)) − \(cf.table).\(cf.column)" }
-        return centred(fieldName(field), center: center, scale: scale)
+        if let cf = centerFrom { return "\(fieldName(field)) / \(describeNumber(affine.scale)) − \(cf.table).\(cf.column)" }
+        return affine.describe(fieldName(field))
     }
 }
 
 /// `log`: ln(x · multiplier) − center.
 struct LogFeature: FeatureKind {
     static let name = "log"
-    let field: Int
-    let multiplier: Double
+    let input: ScaledInput
     let center: Double
 
     static func compile(_ f: ModelDefinition.Feature, _ c: FeatureContext) throws(ModelFileError) -> any FeatureKind {
-        let fi = try c.numericInput(f)
-        try c.requirePositive(fi)
-        return LogFeature(field: fi, multiplier: try c.multiplier(f), center: f.center ?? 0)
+        LogFeature(input: try ScaledInput(f, c, logOf: true), center: f.center ?? 0)
     }
 
-    var cacheKey: String { "log(\(field),\(multiplier),\(center))" }
-    var fields: [Int] { [field] }
+    var cacheKey: String { "log(\(input.key),\(center))" }
+    var fields: [Int] { [input.field] }
 
     func evaluate(_ x: FeatureColumns) -> [Double] {
-        let v = x.values(field)
-        if multiplier == 1 && center == 0 { return v.map { Foundation.log($0) } }
-        return v.map { Foundation.log($0 * multiplier) - center }
+        let v = x.values(input.field)
+        let (m, c) = (input.multiplier, center)
+        if m == 1 && c == 0 { return v.map { Foundation.log($0) } }
+        return v.map { Foundation.log($0 * m) - c }
     }
 
     func describe(names: [String]) -> String {
-        var s = "ln(\(fieldName(field))" + (multiplier == 1 ? "" : " × \(describeNumber(multiplier))") + ")"
+        var s = "ln(\(input.describe))"
         if center != 0 { s += " − \(describeNumber(center))" }
         return s
     }
@@ -226,30 +257,24 @@ struct LogFeature: FeatureKind {
 /// ((x·m)^exponent · ln(x·m) − center) / scale (fractional polynomials).
 struct PowerFeature: FeatureKind {
     static let name = "power"
-    let field: Int
-    let multiplier: Double
+    let input: ScaledInput
     let exponent: Double
-    let center: Double
-    let scale: Double
+    let affine: Affine
     let timesLog: Bool
 
     static func compile(_ f: ModelDefinition.Feature, _ c: FeatureContext) throws(ModelFileError) -> any FeatureKind {
-        let fi = try c.numericInput(f)
-        let m = try c.multiplier(f)
         guard let e = f.exponent, e.isFinite else { throw c.bad(".exponent", "a power needs an exponent (0 means ln)") }
-        if e <= 0 { try c.requirePositive(fi) }
-        let scale = try c.scale(f)
         let timesLog = f.timesLog ?? false
-        if timesLog { try c.requirePositive(fi) }
-        return PowerFeature(field: fi, multiplier: m, exponent: e, center: f.center ?? 0, scale: scale, timesLog: timesLog)
+        let input = try ScaledInput(f, c, logOf: e <= 0 || timesLog)
+        return PowerFeature(input: input, exponent: e, affine: try c.affine(f), timesLog: timesLog)
     }
 
-    var cacheKey: String { "pow(\(field),\(multiplier),\(exponent),\(center),\(scale),\(timesLog))" }
-    var fields: [Int] { [field] }
+    var cacheKey: String { "pow(\(input.key),\(exponent),\(affine.key),\(timesLog))" }
+    var fields: [Int] { [input.field] }
 
     func evaluate(_ x: FeatureColumns) -> [Double] {
-        let v = x.values(field)
-        let (m, e, c, s) = (multiplier, exponent, center, scale)
+        let v = x.values(input.field)
+        let (m, e, c, s) = (input.multiplier, exponent, affine.center, affine.scale)
         if timesLog {
             return v.map { let y = $0 * m; return ((e == 0 ? Foundation.log(y) : Foundation.pow(y, e)) * Foundation.log(y) - c) / s }
         }
@@ -265,11 +290,10 @@ struct PowerFeature: FeatureKind {
     }
 
     func describe(names: [String]) -> String {
-        var x = fieldName(field)
-        if multiplier != 1 { x = "(\(x) × \(describeNumber(multiplier)))" }
+        let x = input.multiplier == 1 ? input.name : "(\(input.describe))"
         var s = exponent == 0 ? "ln\(x)" : "\(x)^\(describeNumber(exponent))"
         if timesLog { s += " · ln\(x)" }
-        return centred(s, center: center, scale: scale)
+        return affine.describe(s)
     }
 }
 
@@ -277,35 +301,30 @@ struct PowerFeature: FeatureKind {
 /// `log: true`, max(ln(x·m/knot), 0) (above) or max(ln(knot/(x·m)), 0) (below).
 struct HingeFeature: FeatureKind {
     static let name = "hinge"
-    let field: Int
+    let input: ScaledInput
     let knot: Double
     let above: Bool
-    let multiplier: Double
-    let center: Double
-    let scale: Double
+    let affine: Affine
     let log: Bool
 
     static func compile(_ f: ModelDefinition.Feature, _ c: FeatureContext) throws(ModelFileError) -> any FeatureKind {
-        let fi = try c.numericInput(f)
         guard let knot = f.knot else { throw c.bad(".knot", "a hinge needs a knot") }
         let side = f.side ?? "above"
         guard side == "above" || side == "below" else { throw c.bad(".side", "must be \"above\" or \"below\"") }
-        let m = f.multiplier ?? 1
-        let scale = try c.scale(f)
         let isLog = f.log ?? false
         if isLog {
-            guard knot > 0, m > 0 else { throw c.bad(".knot", "a log hinge needs a positive knot and multiplier") }
-            try c.requirePositive(fi)
+            guard knot > 0, (f.multiplier ?? 1) > 0 else { throw c.bad(".knot", "a log hinge needs a positive knot and multiplier") }
         }
-        return HingeFeature(field: fi, knot: knot, above: side == "above", multiplier: m, center: f.center ?? 0, scale: scale, log: isLog)
+        let input = try ScaledInput(f, c, logOf: isLog, anyMultiplier: !isLog)
+        return HingeFeature(input: input, knot: knot, above: side == "above", affine: try c.affine(f), log: isLog)
     }
 
-    var cacheKey: String { "hinge(\(field),\(knot),\(above ? "above" : "below"),\(multiplier),\(center),\(scale),\(log))" }
-    var fields: [Int] { [field] }
+    var cacheKey: String { "hinge(\(input.key),\(knot),\(above ? "above" : "below"),\(affine.key),\(log))" }
+    var fields: [Int] { [input.field] }
 
     func evaluate(_ x: FeatureColumns) -> [Double] {
-        let v = x.values(field)
-        let (k, m, c, s) = (knot, multiplier, center, scale)
+        let v = x.values(input.field)
+        let (k, m, c, s) = (knot, input.multiplier, affine.center, affine.scale)
         if log {
             return above
                 ? v.map { $0.isNaN ? .nan : (Swift.max(Foundation.log($0 * m / k), 0) - c) / s }
@@ -317,8 +336,7 @@ struct HingeFeature: FeatureKind {
     }
 
     func describe(names: [String]) -> String {
-        var x = fieldName(field)
-        if multiplier != 1 { x += " × \(describeNumber(multiplier))" }
+        let x = input.describe
         let k = describeNumber(knot)
         let s: String
         if log {
@@ -326,7 +344,7 @@ struct HingeFeature: FeatureKind {
         } else {
             s = above ? "max(\(x) − \(k), 0)" : "max(\(k) − \(x), 0)"
         }
-        return centred(s, center: center, scale: scale)
+        return affine.describe(s)
     }
 }
 
@@ -434,50 +452,42 @@ struct PointsFeature: FeatureKind {
 /// (`min`, `max`) whose violation gives `out_of_range:<range_label>`.
 struct RatioFeature: FeatureKind {
     static let name = "ratio"
-    let numerator: Int
-    let denominator: Int
-    let multiplier: Double
-    let center: Double
-    let scale: Double
-    let min: Double?
-    let max: Double?
-    let rangeLabel: String
+    /// Numerator, denominator, multiplier and the valid range.
+    let ratio: CompiledModel.RatioCheck
+    let affine: Affine
 
     static func compile(_ f: ModelDefinition.Feature, _ c: FeatureContext) throws(ModelFileError) -> any FeatureKind {
         guard let numName = f.numerator, let denName = f.denominator,
             let num = CanonicalSchema.indexByName[numName], c.inputFields.contains(num),
             let den = CanonicalSchema.indexByName[denName], c.inputFields.contains(den)
         else { throw c.bad("", "a ratio needs numerator and denominator among the model's inputs") }
-        let scale = try c.scale(f)
         if c.optionalFields.contains(num) || c.optionalFields.contains(den) {
             throw c.bad("", "a ratio of optional inputs is not supported")
         }
-        return RatioFeature(
-            numerator: num, denominator: den, multiplier: f.multiplier ?? 1, center: f.center ?? 0, scale: scale,
-            min: f.min, max: f.max, rangeLabel: f.rangeLabel ?? f.name)
+        let ratio = CompiledModel.RatioCheck(
+            numerator: num, denominator: den, multiplier: f.multiplier ?? 1, min: f.min, max: f.max, label: f.rangeLabel ?? f.name)
+        return RatioFeature(ratio: ratio, affine: try c.affine(f))
     }
 
-    var cacheKey: String { "ratio(\(numerator),\(denominator),\(multiplier),\(center),\(scale))" }
-    var fields: [Int] { [numerator, denominator] }
+    var cacheKey: String { "ratio(\(ratio.numerator),\(ratio.denominator),\(ratio.multiplier),\(affine.key))" }
+    var fields: [Int] { [ratio.numerator, ratio.denominator] }
 
     /// The row-status check of the valid range, if any.
-    var rangeCheck: CompiledModel.RatioCheck? {
-        guard min != nil || max != nil else { return nil }
-        return .init(numerator: numerator, denominator: denominator, multiplier: multiplier, min: min, max: max, label: rangeLabel)
-    }
+    var rangeCheck: CompiledModel.RatioCheck? { ratio.min != nil || ratio.max != nil ? ratio : nil }
 
     func evaluate(_ x: FeatureColumns) -> [Double] {
-        let a = x.values(numerator)
-        let b = x.values(denominator)
-        return (0..<x.count).map { r in (a[r] / b[r] * multiplier - center) / scale }
+        let a = x.values(ratio.numerator)
+        let b = x.values(ratio.denominator)
+        let (m, c, s) = (ratio.multiplier, affine.center, affine.scale)
+        return (0..<x.count).map { r in (a[r] / b[r] * m - c) / s }
     }
 
     func describe(names: [String]) -> String {
-        var s = "\(fieldName(numerator)) / \(fieldName(denominator))"
-        if multiplier != 1 { s = "(\(s)) × \(describeNumber(multiplier))" }
-        s = centred(s, center: center, scale: scale)
-        if min != nil || max != nil {
-            s += "  [valid \(describeNumber(min ?? -.infinity))–\(describeNumber(max ?? .infinity))]"
+        var s = "\(fieldName(ratio.numerator)) / \(fieldName(ratio.denominator))"
+        if ratio.multiplier != 1 { s = "(\(s)) × \(describeNumber(ratio.multiplier))" }
+        s = affine.describe(s)
+        if ratio.min != nil || ratio.max != nil {
+            s += "  [valid \(describeNumber(ratio.min ?? -.infinity))–\(describeNumber(ratio.max ?? .infinity))]"
         }
         return s
     }
@@ -488,8 +498,7 @@ struct SumFeature: FeatureKind {
     static let name = "sum"
     let terms: [Int]
     let weights: [Double]
-    let center: Double
-    let scale: Double
+    let affine: Affine
     let termKeys: [String]
 
     static func compile(_ f: ModelDefinition.Feature, _ c: FeatureContext) throws(ModelFileError) -> any FeatureKind {
@@ -499,11 +508,11 @@ struct SumFeature: FeatureKind {
             throw c.bad(".weights", "needs one finite weight per feature in 'of'")
         }
         let idx = try c.earlier(f)
-        return SumFeature(terms: idx, weights: weights, center: f.center ?? 0, scale: try c.scale(f), termKeys: idx.map { c.earlierKeys[$0] })
+        return SumFeature(terms: idx, weights: weights, affine: try c.affine(f), termKeys: idx.map { c.earlierKeys[$0] })
     }
 
     var cacheKey: String {
-        "sum(" + zip(termKeys, weights).map { "\($1)*\($0)" }.joined(separator: "+") + ",\(center),\(scale))"
+        "sum(" + zip(termKeys, weights).map { "\($1)*\($0)" }.joined(separator: "+") + ",\(affine.key))"
     }
     var fields: [Int] { [] }
 
@@ -514,13 +523,16 @@ struct SumFeature: FeatureKind {
             let y = x.earlier[j]
             for r in 0..<n { out[r] += w * y[r] }
         }
-        if center != 0 || scale != 1 { for r in 0..<n { out[r] = (out[r] - center) / scale } }
+        if !affine.isIdentity {
+            let (c, s) = (affine.center, affine.scale)
+            for r in 0..<n { out[r] = (out[r] - c) / s }
+        }
         return out
     }
 
     func describe(names: [String]) -> String {
         let s = zip(terms, weights).map { "\(describeNumber($1))·\(names[$0])" }.joined(separator: " + ")
-        return centred(s, center: center, scale: scale)
+        return affine.describe(s)
     }
 }
 

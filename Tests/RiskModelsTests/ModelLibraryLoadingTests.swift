@@ -139,13 +139,13 @@ import Testing
         #expect(file.hasSuffix("means.csv"))
     }
 
-    /// The bounds hold for every shipped file, and loading the whole library (with every worked
-    /// example) stays fast.
+    /// The bounds hold for every shipped file and every shipped file reproduces its examples at
+    /// load (the load time is measured outside the suite: wall-clock limits fail on a busy machine).
     @Test func everyShippedFilePassesTheLoadChecks() throws {
-        let start = Date()
         let lib = try ModelLibrary.embedded()
-        let seconds = Date().timeIntervalSince(start)
         #expect(lib.models.count == 22)
-        #expect(seconds < 10, "loading took \(seconds) s")
+        #expect(lib.models.allSatisfy { !$0.definition.examples.isEmpty })
+        // The three Globorisk models share their two table files: parsed once per library.
+        #expect(lib.tables.count == 2)
     }
 }
