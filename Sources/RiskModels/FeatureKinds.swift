@@ -303,9 +303,13 @@ struct HingeFeature: FeatureKind {
     static let name = "hinge"
     let input: ScaledInput
     let knot: Double
-    let above: Bool
+    /// Which side of the knot counts, on the value or on its log.
+    let form: Form
     let affine: Affine
-    let log: Bool
+
+    enum Form: String, Sendable {
+        case above, below, logAbove, logBelow
+    }
 
     static func compile(_ f: ModelDefinition.Feature, _ c: FeatureContext) throws(ModelFileError) -> any FeatureKind {
         guard let knot = f.knot else { throw c.bad(".knot", "a hinge needs a knot") }
@@ -315,36 +319,33 @@ struct HingeFeature: FeatureKind {
         if isLog {
             guard knot > 0, (f.multiplier ?? 1) > 0 else { throw c.bad(".knot", "a log hinge needs a positive knot and multiplier") }
         }
+        let form: Form = isLog ? (side == "above" ? .logAbove : .logBelow) : (side == "above" ? .above : .below)
         let input = try ScaledInput(f, c, logOf: isLog, anyMultiplier: !isLog)
-        return HingeFeature(input: input, knot: knot, above: side == "above", affine: try c.affine(f), log: isLog)
+        return HingeFeature(input: input, knot: knot, form: form, affine: try c.affine(f))
     }
 
-    var cacheKey: String { "hinge(\(input.key),\(knot),\(above ? "above" : "below"),\(affine.key),\(log))" }
+    var cacheKey: String { "hinge(\(input.key),\(knot),\(form.rawValue),\(affine.key))" }
     var fields: [Int] { [input.field] }
 
     func evaluate(_ x: FeatureColumns) -> [Double] {
         let v = x.values(input.field)
         let (k, m, c, s) = (knot, input.multiplier, affine.center, affine.scale)
-        if log {
-            return above
-                ? v.map { $0.isNaN ? .nan : (Swift.max(Foundation.log($0 * m / k), 0) - c) / s }
-                : v.map { $0.isNaN ? .nan : (Swift.max(Foundation.log(k / ($0 * m)), 0) - c) / s }
+        switch form {
+        case .above: return v.map { $0.isNaN ? .nan : (Swift.max($0 * m - k, 0) - c) / s }
+        case .below: return v.map { $0.isNaN ? .nan : (Swift.max(k - $0 * m, 0) - c) / s }
+        case .logAbove: return v.map { $0.isNaN ? .nan : (Swift.max(Foundation.log($0 * m / k), 0) - c) / s }
+        case .logBelow: return v.map { $0.isNaN ? .nan : (Swift.max(Foundation.log(k / ($0 * m)), 0) - c) / s }
         }
-        return above
-            ? v.map { $0.isNaN ? .nan : (Swift.max($0 * m - k, 0) - c) / s }
-            : v.map { $0.isNaN ? .nan : (Swift.max(k - $0 * m, 0) - c) / s }
     }
 
     func describe(names: [String]) -> String {
-        let x = input.describe
-        let k = describeNumber(knot)
-        let s: String
-        if log {
-            s = above ? "max(ln(\(x) / \(k)), 0)" : "max(ln(\(k) / (\(x))), 0)"
-        } else {
-            s = above ? "max(\(x) − \(k), 0)" : "max(\(k) − \(x), 0)"
+        let (x, k) = (input.describe, describeNumber(knot))
+        switch form {
+        case .above: return affine.describe("max(\(x) − \(k), 0)")
+        case .below: return affine.describe("max(\(k) − \(x), 0)")
+        case .logAbove: return affine.describe("max(ln(\(x) / \(k)), 0)")
+        case .logBelow: return affine.describe("max(ln(\(k) / (\(x))), 0)")
         }
-        return affine.describe(s)
     }
 }
 
