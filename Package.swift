@@ -76,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RiskBatchTests",
-            dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskTestSupport"],
+            dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskLinearAlgebra", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
