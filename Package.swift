@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "riskengine",
             dependencies: [
-                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskReport",
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskReport", "RiskLinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,7 +84,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RiskBatchTests",
-            dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskTestSupport"],
+            dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskLinearAlgebra", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "RiskModels", package: engine),
                 .product(name: "RiskAlerts", package: engine),
                 .product(name: "RiskCore", package: engine),
+                .product(name: "RiskLinearAlgebra", package: engine),
             ],
             path: "Benchmarks/Scoring",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]

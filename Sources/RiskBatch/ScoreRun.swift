@@ -8,7 +8,6 @@ import Crypto
 import Foundation
 import RiskAlerts
 import RiskCore
-import RiskLinearAlgebra
 import RiskModels
 
 /// Options of a scoring run.
@@ -236,8 +235,6 @@ public enum ScoreRun {
         source: inout Source, sink: inout Sink, options: ScoreOptions
     ) throws(BatchError) -> RunSummary {
         let start = DispatchTime.now()
-        BLAS.setThreads(1)
-        ComputeRuntime.keepLargeAllocationsOnTheHeap()
         var buffer: [UInt8] = []
         buffer.reserveCapacity(options.chunkBytes * 2)
 

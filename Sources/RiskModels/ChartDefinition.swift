@@ -18,6 +18,13 @@ public struct ChartDefinition: Codable, Sendable, Equatable {
     /// Nested arrays in axis order; the innermost array runs over the last axis.
     public var cells: NestedCells
     public var examples: [ModelDefinition.Example]?
+    /// Why the chart has no worked examples (required when `examples` is empty).
+    public var examplesNoneReason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case format, id, title, version, citation, notes, outcome, inputs, axes, cells, examples
+        case examplesNoneReason = "examples_none_reason"
+    }
 
     public struct ChartCitation: Codable, Sendable, Equatable {
         public var reference: String
@@ -138,12 +145,13 @@ extension ModelLoader {
 
     /// Decodes and compiles one file, model or chart, by its `format`.
     public static func compileAny(
-        json: String, file: String, tableText: (String) -> String? = ModelLoader.embeddedFile
+        json: String, file: String, tableText: (String) -> String? = ModelLoader.embeddedFile,
+        tables cache: DataTableCache = DataTableCache()
     ) throws(ModelFileError) -> CompiledModel {
         struct Peek: Decodable { let format: String? }
         let format = (try? JSONDecoder().decode(Peek.self, from: Data(json.utf8)))?.format
         if format == chartFormat { return try compileChart(json: json, file: file) }
-        return try compile(json: json, file: file, tableText: tableText)
+        return try compile(json: json, file: file, tableText: tableText, tables: cache)
     }
 
     /// Decodes, validates and compiles a chart file.
@@ -169,7 +177,7 @@ extension ModelLoader {
                 confirmedBy: (chart.citation.transcriptions ?? []).map { "transcription: " + $0 } + (chart.citation.confirmedBy ?? [])),
             notes: chart.notes, outcomes: [outcome], inputs: chart.inputs, exclusions: nil, features: [],
             link: .identity, strata: [.init(id: "all", when: [:], equations: [outcome.id: .init(coefficients: [:], intercept: 0)])],
-            recalibration: nil, examples: chart.examples ?? [])
+            recalibration: nil, examples: chart.examples ?? [], examplesNoneReason: chart.examplesNoneReason)
         let base = try compile(definition, file: file)
         var rules: [ChartTable.AxisRule] = []
         var dims: [Int] = []
@@ -212,6 +220,10 @@ extension ModelLoader {
         }
         let (flat, problem) = chart.cells.flatten(dims: dims, path: "cells")
         if let problem { throw bad("cells", problem) }
+        // Chart cells are risks in percent.
+        if let v = flat.first(where: { !($0.isFinite && $0 >= 0 && $0 <= 100) }) {
+            throw .implausibleNumber(file: file, key: "cells", value: v, limit: 100)
+        }
         var strides = [Int](repeating: 1, count: dims.count)
         for k in stride(from: dims.count - 2, through: 0, by: -1) { strides[k] = strides[k + 1] * dims[k + 1] }
         var model = base.withChart(ChartTable(axes: rules, strides: strides, cells: flat))

@@ -63,22 +63,9 @@ public struct CompiledModel: Sendable {
     }
 
     struct FeatureStep: Sendable {
-        enum Op: Sendable {
-            case linear(field: Int, center: Double, scale: Double)
-            case log(field: Int, multiplier: Double, center: Double)
-            case power(field: Int, multiplier: Double, exponent: Double, center: Double, scale: Double, timesLog: Bool)
-            case ratio(numerator: Int, denominator: Int, multiplier: Double, center: Double, scale: Double)
-            case hinge(field: Int, knot: Double, above: Bool, multiplier: Double, center: Double, scale: Double, log: Bool)
-            case sum([Int], weights: [Double], center: Double, scale: Double)
-            case indicator(field: Int, value: Double)
-            case missingIndicator(field: Int)
-            case points(field: Int, bands: [(below: Double?, atMost: Double?, equals: Double?, points: Double)])
-            case product([Int])
-            /// x / scale − table column at the row's key
-            case centered(field: Int, scale: Double, table: String, column: String)
-        }
         let name: String
-        let op: Op
+        /// The compiled kind: computes the feature's column.
+        let kind: any FeatureKind
         /// Identifies the computation across models so identical features are computed once.
         let key: String
         /// When set, rows where this optional input is missing get 0.

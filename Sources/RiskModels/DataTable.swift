@@ -75,19 +75,12 @@ struct DataTable: Sendable {
         let rows: Int
     }
 
-    private final class CellCache: @unchecked Sendable {
-        let lock = NSLock()
-        var parsed: [String: Cells] = [:]
-    }
-    private static let cache = CellCache()
-
     /// Parses a CSV table (header, comma-separated, no quoting): numbers with the engine's
-    /// decimal reader, other text as ISO3 codes or interned strings. Cached by file and text size.
-    static func cells(_ text: String, file: String) throws(ModelFileError) -> Cells {
-        let cacheKey = file + "#\(text.utf8.count)"
-        cache.lock.lock()
-        if let c = cache.parsed[cacheKey] { cache.lock.unlock(); return c }
-        cache.lock.unlock()
+    /// decimal reader (or, for exponents such as `1.2e-05`, Swift's), other text as ISO3 codes or
+    /// interned strings. A number that is not finite or beyond ±`ModelLoader.Plausibility.tableValue`
+    /// is refused. The library's `cache` parses each distinct text once.
+    static func cells(_ text: String, file: String, cache: DataTableCache) throws(ModelFileError) -> Cells {
+        if let c = cache.cells(for: text) { return c }
         var bytes = Array(text.utf8)
         if bytes.last != 0x0A { bytes.append(0x0A) }
         var header: [String] = []
@@ -95,6 +88,7 @@ struct DataTable: Sendable {
         var cells: [[Double]] = []
         var rows = 0
         var problem: String?
+        var implausible: (Double, String)?
         bytes.withUnsafeBufferPointer { b in
             var i = 0
             var lineNo = 0
@@ -124,7 +118,11 @@ struct DataTable: Sendable {
                     let cell = UnsafeBufferPointer(rebasing: b[s..<e])
                     if cell.isEmpty || (e - s == 2 && b[s] == 0x4E && b[s + 1] == 0x41) {
                         cells[c].append(.nan)
-                    } else if let v = CellReader.parseDecimal(cell) {
+                    } else if let v = CellReader.parseDecimal(cell) ?? Double(String(decoding: cell, as: UTF8.self)) {
+                        guard v.isFinite, abs(v) <= ModelLoader.Plausibility.tableValue else {
+                            implausible = (v, "line \(lineNo), column \(header[c])")
+                            return
+                        }
                         cells[c].append(v)
                     } else {
                         cells[c].append(encode(Substring(String(decoding: cell, as: UTF8.self)), strings: &strings))
@@ -134,21 +132,22 @@ struct DataTable: Sendable {
             }
         }
         if let problem { throw .invalid(file: file, key: "", problem: problem) }
+        if let (v, key) = implausible {
+            throw .implausibleNumber(file: file, key: key, value: v, limit: ModelLoader.Plausibility.tableValue)
+        }
         guard !header.isEmpty else { throw .invalid(file: file, key: "", problem: "the table file is empty") }
         let parsed = Cells(header: header, cells: cells, strings: strings, rows: rows)
-        cache.lock.lock()
-        cache.parsed[cacheKey] = parsed
-        cache.lock.unlock()
+        cache.store(parsed, for: text)
         return parsed
     }
 
     /// Indexes a parsed table by the model's `key`.
     static func parse(
-        _ text: String, name: String, key: [ModelDefinition.TableKey], file: String
+        _ text: String, name: String, key: [ModelDefinition.TableKey], file: String, cache: DataTableCache
     ) throws(ModelFileError) -> DataTable {
         func bad(_ k: String, _ p: String) -> ModelFileError { .invalid(file: file, key: k, problem: p) }
         guard key.count <= 4, !key.isEmpty else { throw bad("tables.\(name).key", "1 to 4 key columns") }
-        let parsed = try cells(text, file: file)
+        let parsed = try cells(text, file: file, cache: cache)
         let header = parsed.header
         let cells = parsed.cells
         var strings = parsed.strings
@@ -245,5 +244,35 @@ struct DataTable: Sendable {
     /// floor((trunc(x) − start) / width) + first
     static func ageClass(_ x: Double, _ c: ModelDefinition.AgeClasses) -> Double {
         ((x.rounded(.towardZero) - c.start) / c.width).rounded(.down) + c.first
+    }
+}
+
+/// The parsed data tables of one model library. Keyed by the table's full text, so two different
+/// files (even of the same name and size, from two model folders) never share an entry, and one
+/// file read by several models (e.g. the three Globorisk models) is parsed once. Owned by the
+/// `ModelLibrary` being loaded; there is no process-wide table state.
+public final class DataTableCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parsed: [String: DataTable.Cells] = [:]
+
+    public init() {}
+
+    func cells(for text: String) -> DataTable.Cells? {
+        lock.lock()
+        defer { lock.unlock() }
+        return parsed[text]
+    }
+
+    func store(_ cells: DataTable.Cells, for text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        parsed[text] = cells
+    }
+
+    /// Number of distinct tables parsed.
+    public var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return parsed.count
     }
 }

@@ -87,7 +87,7 @@ public final class Evaluator {
         // applicable (e.g. a country with no risk-factor means).
         var tableRows: [String: [Int]] = [:]
         for step in m.features {
-            guard case .centered(_, _, let name, _) = step.op, tableRows[name] == nil, let table = m.tables[name] else { continue }
+            guard let name = step.kind.table, tableRows[name] == nil, let table = m.tables[name] else { continue }
             let rows = table.rows(chunk)
             for r in 0..<n where statuses[r].kind == .ok && rows[r] < 0 {
                 statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.tableReasons[name]!))
@@ -374,101 +374,13 @@ public final class Evaluator {
         return out
     }
 
+    /// A feature's column: its kind computes it; rows where its optional input is missing get 0.
     private func compute(
         _ step: CompiledModel.FeatureStep, _ chunk: RecordChunk, _ earlier: [[Double]], _ m: CompiledModel,
         _ tableRows: [String: [Int]]
     ) -> [Double] {
         let n = chunk.count
-        func values(_ field: Int) -> [Double] {
-            chunk.columns[field]?.values ?? [Double](repeating: .nan, count: n)
-        }
-        var out: [Double]
-        switch step.op {
-        case .linear(let field, let center, let scale):
-            let x = values(field)
-            out = center == 0 && scale == 1 ? x : x.map { ($0 - center) / scale }
-        case .log(let field, let multiplier, let center):
-            let x = values(field)
-            out = multiplier == 1 && center == 0 ? x.map { Foundation.log($0) } : x.map { Foundation.log($0 * multiplier) - center }
-        case .power(let field, let multiplier, let exponent, let center, let scale, let timesLog):
-            let x = values(field)
-            if timesLog {
-                out = x.map { let y = $0 * multiplier; return ((exponent == 0 ? Foundation.log(y) : Foundation.pow(y, exponent)) * Foundation.log(y) - center) / scale }
-            } else if exponent == 0 {
-                out = x.map { (Foundation.log($0 * multiplier) - center) / scale }
-            } else if exponent == 1 {
-                out = x.map { ($0 * multiplier - center) / scale }
-            } else if exponent == 2 {
-                out = x.map { let y = $0 * multiplier; return (y * y - center) / scale }
-            } else if exponent == -1 {
-                out = x.map { (1 / ($0 * multiplier) - center) / scale }
-            } else if exponent == -2 {
-                out = x.map { let y = $0 * multiplier; return (1 / (y * y) - center) / scale }
-            } else if exponent == 0.5 {
-                out = x.map { (($0 * multiplier).squareRoot() - center) / scale }
-            } else {
-                out = x.map { (Foundation.pow($0 * multiplier, exponent) - center) / scale }
-            }
-        case .hinge(let field, let knot, let above, let multiplier, let center, let scale, let isLog):
-            let x = values(field)
-            if isLog {
-                out = above
-                    ? x.map { $0.isNaN ? .nan : (Swift.max(Foundation.log($0 * multiplier / knot), 0) - center) / scale }
-                    : x.map { $0.isNaN ? .nan : (Swift.max(Foundation.log(knot / ($0 * multiplier)), 0) - center) / scale }
-            } else {
-                out = above
-                    ? x.map { $0.isNaN ? .nan : (Swift.max($0 * multiplier - knot, 0) - center) / scale }
-                    : x.map { $0.isNaN ? .nan : (Swift.max(knot - $0 * multiplier, 0) - center) / scale }
-            }
-        case .sum(let idx, let weights, let center, let scale):
-            out = [Double](repeating: 0, count: n)
-            for (j, w) in zip(idx, weights) {
-                let y = earlier[j]
-                for r in 0..<n { out[r] += w * y[r] }
-            }
-            if center != 0 || scale != 1 { for r in 0..<n { out[r] = (out[r] - center) / scale } }
-        case .ratio(let numerator, let denominator, let multiplier, let center, let scale):
-            let a = values(numerator)
-            let b = values(denominator)
-            out = (0..<n).map { r in (a[r] / b[r] * multiplier - center) / scale }
-        case .indicator(let field, let value):
-            let x = values(field)
-            out = x.map { $0.isNaN ? .nan : ($0 == value ? 1 : 0) }
-        case .missingIndicator(let field):
-            if let col = chunk.columns[field] {
-                out = col.states.map { $0 == .missing ? 1 : 0 }
-            } else {
-                out = [Double](repeating: 1, count: n)
-            }
-        case .points(let field, let bands):
-            let x = values(field)
-            out = x.map { v in
-                if v.isNaN { return .nan }
-                for b in bands {
-                    if let eq = b.equals {
-                        if v == eq { return b.points }
-                    } else if let below = b.below {
-                        if v < below { return b.points }
-                    } else if let atMost = b.atMost {
-                        if v <= atMost { return b.points }
-                    } else {
-                        return b.points
-                    }
-                }
-                return .nan
-            }
-        case .centered(let field, let scale, let name, let column):
-            let x = values(field)
-            let rows = tableRows[name] ?? []
-            let means = m.tables[name]?.columns[column] ?? []
-            out = (0..<n).map { r in rows.isEmpty || rows[r] < 0 ? .nan : x[r] / scale - means[rows[r]] }
-        case .product(let idx):
-            out = earlier[idx[0]]
-            for j in idx.dropFirst() {
-                let y = earlier[j]
-                for r in 0..<n { out[r] *= y[r] }
-            }
-        }
+        var out = step.kind.evaluate(FeatureColumns(chunk: chunk, earlier: earlier, tableRows: tableRows, tables: m.tables))
         if let z = step.zeroWhenMissing {
             if let col = chunk.columns[z] {
                 for r in 0..<n where col.states[r] == .missing { out[r] = 0 }

@@ -22,12 +22,15 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
     /// With the `annual_hazard` link: how the yearly baseline rates are found.
     public var annualHazard: AnnualHazard?
     public var examples: [Example]
+    /// Why a file has no worked examples (required when `examples` is empty).
+    public var examplesNoneReason: String?
 
     enum CodingKeys: String, CodingKey {
         case format, id, title, version, citation, notes, outcomes, inputs, exclusions, features, link
         case strata, recalibration, tables
         case annualHazard = "annual_hazard"
         case examples
+        case examplesNoneReason = "examples_none_reason"
     }
 
     /// A CSV table and how a row's key is formed from its fields.
@@ -199,27 +202,14 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         public var note: String?
     }
 
-    /// A term of the linear predictor, computed from inputs or earlier features.
-    ///
-    /// Kinds (x is the input value in its canonical unit):
-    /// - `linear`: (x − center) / scale
-    /// - `log`: ln(x · multiplier) − center
-    /// - `hinge`: max(x − knot, 0) (`side` "above", the default) or max(knot − x, 0) ("below")
-    /// - `indicator`: 1 when the input equals `equals`, else 0
-    /// - `product`: the product of the features named in `of`
-    /// - `power`: ((x · multiplier)^exponent − center) / scale; exponent 0 means ln(x · multiplier);
-    ///   with `times_log`, ((x·m)^exponent · ln(x·m) − center) / scale
-    /// - `ratio`: (numerator / denominator · multiplier − center) / scale, with an optional valid range
-    /// - `sum`: (Σ weights[i] · feature[of[i]] − center) / scale
-    /// Hinges also take `center`: (max(x·m − knot, 0) − center) / scale.
-    /// - `missing_indicator`: 1 when the (optional) input is missing, else 0
-    /// - `points`: points from `bands` (first band whose `below` exceeds x, or whose `equals`
-    ///   matches x)
-    /// Hinges also take `multiplier` and `scale` (max(x·m − knot, 0)/scale), and `log: true`
-    /// (max(ln(x·m/knot), 0) above, max(ln(knot/(x·m)), 0) below).
+    /// A term of the linear predictor, computed from inputs or earlier features. The record holds
+    /// the keys of every kind; each kind (`FeatureKinds`, Models/README.md "Feature kinds") reads
+    /// and validates its own.
     public struct Feature: Codable, Sendable, Equatable {
         public var name: String
-        public var kind: Kind
+        /// The kind's name (`linear`, `log`, `power`, `hinge`, `indicator`, `missing_indicator`,
+        /// `points`, `ratio`, `sum`, `product`).
+        public var kind: String
         public var input: String?
         public var of: [String]?
         public var multiplier: Double?
@@ -250,11 +240,6 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
         }
         public var bands: [PointsBand]?
         public var note: String?
-
-        public enum Kind: String, Codable, Sendable, Equatable {
-            case linear, log, hinge, indicator, product, power, points, ratio, sum
-            case missingIndicator = "missing_indicator"
-        }
 
         enum CodingKeys: String, CodingKey {
             case name, kind, input, of, multiplier, center, scale, knot, side, equals, exponent

@@ -8,6 +8,14 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
     case duplicateID(id: String, files: [String])
     /// A model id asked for is not in the library.
     case unknownModel(id: String, known: [String])
+    /// A number is not finite or outside the plausible bound for its key (see
+    /// `ModelLoader.Plausibility`).
+    case implausibleNumber(file: String, key: String, value: Double, limit: Double)
+    /// A worked example of the file is not reproduced: `got` is nil when the example's row does
+    /// not score (`status` says why).
+    case exampleFailed(file: String, example: Int, column: String, expected: Double, got: Double?, tolerance: Double, status: String)
+    /// The file has no worked examples and does not say why (`examples_none_reason`).
+    case noExamples(file: String)
 
     public var description: String {
         switch self {
@@ -17,6 +25,16 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
         case .duplicateID(let id, let files): return "model id \(id) is defined twice: \(files.joined(separator: ", "))"
         case .unknownModel(let id, let known):
             return "unknown model '\(id)'; known models: \(known.joined(separator: ", "))"
+        case .implausibleNumber(let f, let k, let v, let limit):
+            let what = v.isFinite ? "\(v) is beyond the plausible bound ±\(limit)" : "the number is not finite"
+            return "\(f): \(k): \(what); check the value against its source"
+        case .exampleFailed(let f, let i, let c, let e, let g, let t, let st):
+            let result = g.map { "gives \($0)" } ?? "does not score (\(st))"
+            return "\(f): examples[\(i)]: \(c) \(result), the file expects \(e) ± \(t); "
+                + "the model's numbers or the example are wrong: check both against the publication"
+        case .noExamples(let f):
+            return "\(f): no worked examples: add the publication's examples to 'examples', "
+                + "or say why there are none in 'examples_none_reason'"
         }
     }
 }

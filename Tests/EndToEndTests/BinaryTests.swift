@@ -191,6 +191,32 @@ func tempDir() throws -> URL {
         #expect(!r.stderr.contains("\r") && !r.stderr.contains("MB/s") && !r.stderr.contains("ETA"))
     }
 
+    /// `--models-dir` files are checked at load: an absurd coefficient, a failing worked example
+    /// and missing examples are each refused with exit 78, naming the file (and the example).
+    @Test(arguments: [
+        ("coefficient", #"{"lin": 1e308}"#, #"[{"source": "s", "inputs": {"age": 50}, "expected": {"e2e_v": 0.5}, "tolerance_pp": 0.001}]"#, "coefficients.lin"),
+        ("example", #"{"lin": 0.01}"#, #"[{"source": "s", "inputs": {"age": 50}, "expected": {"e2e_v": 0.7}, "tolerance_pp": 0.001}]"#, "examples[0]"),
+        ("no examples", #"{"lin": 0.01}"#, "[]", "examples_none_reason"),
+    ])
+    func implausibleModelFilesAreRefused(_ name: String, _ coefficients: String, _ examples: String, _ named: String) throws {
+        let dir = try tempDir()
+        let file = """
+            {"format": "riskengine.model/1", "id": "e2e", "title": "t", "version": "1",
+             "citation": {"reference": "none", "doi": "10.0/e2e", "table": "none"},
+             "outcomes": [{"id": "v", "column": "e2e_v", "scale": "value", "description": "v"}],
+             "inputs": [{"field": "age", "min": 18, "max": 90}],
+             "features": [{"name": "lin", "kind": "linear", "input": "age"}], "link": "identity",
+             "strata": [{"id": "all", "when": {}, "equations": {"v": {"coefficients": \(coefficients)}}}],
+             "examples": \(examples)}
+            """
+        try file.write(to: dir.appendingPathComponent("implausible.json"), atomically: true, encoding: .utf8)
+        let r = try riskengine(["models", "list", "--models-dir", dir.path])
+        #expect(r.status == 78, "\(name): \(r.stderr)")
+        #expect(r.stderr.contains("implausible.json"), "\(name): \(r.stderr)")
+        #expect(r.stderr.contains(named), "\(name): \(r.stderr)")
+        #expect(r.stdout.isEmpty, "\(name)")
+    }
+
     @Test func modelsListAndShow() throws {
         let list = try riskengine(["models", "list"])
         #expect(list.status == 0)

@@ -6,6 +6,7 @@ import Foundation
 import RiskAlerts
 import RiskBatch
 import RiskCore
+import RiskLinearAlgebra
 import RiskModels
 
 /// Rows per chunk in the core benchmarks (the pipeline's chunks hold about this many rows).
@@ -50,6 +51,9 @@ let runWide: [String: String] = [
 ]
 
 let benchmarks: @Sendable () -> Void = {
+    // The process settings the riskengine executable makes at start-up (the libraries make none).
+    BLAS.setThreads(1)
+    ComputeRuntime.keepLargeAllocationsOnTheHeap()
     let library = try! ModelLibrary.embedded()
     let rules = try! FlagRules.bundled()
     let core = Benchmark.Configuration(metrics: [.wallClock, .throughput, .cpuTotal], maxDuration: .seconds(3), maxIterations: 200)
