@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "RiskBatch",
             dependencies: [
-                "RiskLinearAlgebra", "RiskCore", "RiskModels", "RiskAlerts", "RiskModelCatalog",
+                "RiskLinearAlgebra", "RiskCore", "RiskModels", "RiskAlerts", "RiskImport", "RiskModelCatalog",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

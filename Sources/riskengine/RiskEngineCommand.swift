@@ -1,7 +1,6 @@
 // riskengine: the command-line edge. It parses arguments, validates them, calls the libraries and
 // maps typed errors to text and documented exit codes (see README "Exit codes").
 import ArgumentParser
-import Crypto
 import Foundation
 import RiskAlerts
 import RiskBatch
@@ -33,6 +32,25 @@ func exitStatus(for error: BatchError) -> Int32 {
     case .emptyInput, .duplicateColumn, .strictStop, .noKnownColumn: Exit.dataError
     case .badParameter, .sameFile: Exit.usage
     }
+}
+
+func exitStatus(for error: JobError) -> Int32 {
+    switch error {
+    case .batch(let e): exitStatus(for: e)
+    case .claims(let e):
+        switch e {
+        case .cannotRead: Exit.noInput
+        case .invalidAsOf: Exit.usage
+        case .codeList: Exit.configError
+        case .stopped: Exit.dataError
+        }
+    case .models, .flagRules, .alertRules: Exit.configError
+    }
+}
+
+/// Standard error as the jobs' console.
+func console(quiet: Bool) -> JobConsole {
+    JobConsole(isTerminal: isatty(2) != 0, progress: !quiet, emit: { FileHandle.standardError.write(Data($0.utf8)) })
 }
 
 @main
@@ -192,19 +210,6 @@ struct Score: ParsableCommand {
     var modelIDs: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     func run() throws {
-        // Every output path is checked against the input and the other outputs before anything
-        // is read or written.
-        let manifestPath = manifest ?? (output == "-" ? nil : output + ".manifest.json")
-        let outputs: RunOutputs
-        do {
-            outputs = try RunOutputs(
-                inputs: inputs.map { .init("the input", $0) } + (pseudonymise.map { [.init("--pseudonymise", $0)] } ?? []),
-                outputs: [.init("--output", output)] + (rejects.map { [.init("--rejects", $0)] } ?? [])
-                    + (manifestPath.map { [.init("--manifest", $0)] } ?? []))
-        } catch {
-            throw fail(error.description, exitStatus(for: error))
-        }
-        RunOutputs.removeTemporaryFilesOnInterrupt()
         let lib = try loadedLibrary()
         var chosen = try chosenModels(from: lib)
         if let problem = applyFallbacks(&chosen, library: lib) { throw fail(problem, Exit.usage) }
@@ -248,42 +253,16 @@ struct Score: ParsableCommand {
             }
             options.pseudonymisationKey = [UInt8](key)
         }
-        var summary: RunSummary
-        var inputFiles: [RunManifest.InputFile]?
-        var records: RecordRows?
-        if claimInputs {
-            // Claim XML: imported in memory and scored straight from the records (no file).
-            let imported = try importClaims(inputs, asOf: asOf.map { $0.replacingOccurrences(of: "-", with: "") }, strict: strict)
-            if !quiet { FileHandle.standardError.write(Data(imported.summary.utf8)) }
-            records = RecordRows(header: ClaimImport.scoringHeader, rows: imported.result.scoringRows)
-            inputFiles = imported.files
-        }
-        do throws(BatchError) {
-            if let records {
-                var runOptions = options
-                if let rejects { runOptions.rejects = try RejectsWriter(sink: try outputs.sink(rejects)) }
-                var sink = output == "-" ? FileDescriptorSink(fd: 1) : try outputs.sink(output)
-                summary = try ScoreRun.run(records: records, sink: &sink, options: runOptions)
-                summary.inputSHA256 = inputFiles?.first?.sha256 ?? ""
-                summary.inputBytes = inputFiles?.first?.bytes ?? 0
-            } else {
-                summary = try runScore(input: input, output: output, rejects: rejects, options: options, outputs: outputs, progress: !quiet)
-            }
-            if let manifestPath {
-                let m = RunManifest(
-                    summary: summary, options: options, models: chosen, input: input, output: output,
-                    rejects: rejects, arguments: Array(CommandLine.arguments.dropFirst()), inputFiles: inputFiles)
-                try outputs.write(m.encoded(), to: manifestPath)
-            }
-            try outputs.commit()
-        } catch {
-            outputs.discard()
+        var job = ScoreJob(inputs: inputs, output: output, options: options, arguments: Array(CommandLine.arguments.dropFirst()))
+        job.rejects = rejects
+        job.manifest = manifest
+        job.keyFile = pseudonymise
+        job.claimAsOf = asOf.map { $0.replacingOccurrences(of: "-", with: "") }
+        let summary: RunSummary
+        do { summary = try job.run(console: console(quiet: quiet)) } catch {
             throw fail(error.description, exitStatus(for: error))
         }
-        if !quiet {
-            let notice = chosen.map(\.id).contains("qrisk3") ? QRISK3Notice.text + "\n" : ""
-            FileHandle.standardError.write(Data((summary.render() + notice).utf8))
-        }
+        if !quiet { FileHandle.standardError.write(Data(ScoreJob.report(summary, models: chosen).utf8)) }
     }
 
     func loadedLibrary() throws -> ModelLibrary {
@@ -363,35 +342,6 @@ func parseBP(_ s: String) -> (Double, Double)? {
     return (a, b)
 }
 
-/// Opens the input and runs; the output and rejects go to the temporary files of `outputs`
-/// (renamed by the caller's `commit` once everything of the run is written). With `progress`, a
-/// progress line is kept on standard error while the run lasts (only when standard error is a
-/// terminal and the run takes over two seconds).
-func runScore(
-    input: String, output: String, rejects: String? = nil, options: ScoreOptions, outputs: RunOutputs, progress: Bool = false
-) throws(BatchError) -> RunSummary {
-    var options = options
-    if let rejects { options.rejects = try RejectsWriter(sink: try outputs.sink(rejects)) }
-    let inFD: Int32
-    if input == "-" {
-        inFD = 0
-    } else {
-        inFD = open(input, O_RDONLY | O_CLOEXEC)
-        if inFD < 0 { throw .cannotOpenInput(path: input, reason: String(cString: strerror(errno))) }
-    }
-    defer { if inFD != 0 { close(inFD) } }
-    var info = stat()
-    let size = fstat(inFD, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
-    let reporter = ProgressReporter(
-        totalBytes: size, isTerminal: isatty(2) != 0, quiet: !progress,
-        clock: { ProcessInfo.processInfo.systemUptime },
-        emit: { FileHandle.standardError.write(Data($0.utf8)) })
-    defer { reporter.finish() }
-    var source = ProgressSource(FileDescriptorSource(fd: inFD), reporter: reporter)
-    var sink = output == "-" ? FileDescriptorSink(fd: 1) : try outputs.sink(output)
-    return try ScoreRun.run(source: &source, sink: &sink, options: options)
-}
-
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import data in other formats into canonical CSV.",
@@ -410,92 +360,12 @@ struct Import: ParsableCommand {
         @Flag(name: .long, help: "Stop at the first file, FILEHOSO entry or record that has to be skipped (exit 65) instead of listing it and going on.") var strict = false
 
         func run() throws {
-            let outputs: RunOutputs
-            do {
-                outputs = try RunOutputs(
-                    inputs: files.map { .init("the input", $0) },
-                    outputs: [.init("--output", output)] + (problems.map { [.init("--problems", $0)] } ?? []))
-            } catch {
+            let job = ClaimImportJob(files: files, output: output, problems: problems, asOf: asOf, strict: strict)
+            do { FileHandle.standardError.write(Data(try job.run().utf8)) } catch {
                 throw fail(error.description, exitStatus(for: error))
             }
-            RunOutputs.removeTemporaryFilesOnInterrupt()
-            let imported = try importClaims(files, asOf: asOf, strict: strict)
-            let result = imported.result
-            let csv = csvText(header: result.header, rows: result.rows)
-            do {
-                if output == "-" {
-                    FileHandle.standardOutput.write(Data(csv.utf8))
-                } else {
-                    try outputs.write(Array(csv.utf8), to: output)
-                }
-                if let problems {
-                    var text = CSV.line(["file", "table", "record", "field", "reason"])
-                    for p in result.problems { text += CSV.line([p.file, p.table, String(p.record), p.field, p.reason]) }
-                    try outputs.write(Array(text.utf8), to: problems)
-                }
-                try outputs.commit()
-            } catch {
-                outputs.discard()
-                throw fail(error.description, exitStatus(for: error))
-            }
-            FileHandle.standardError.write(Data((imported.summary + "blood pressure is not in claims: models that need it will report missing:sbp\n").utf8))
         }
     }
-}
-
-/// A claim import for the CLI: the result, each file's checksum, and the summary for standard error.
-struct ImportedClaims {
-    let result: ClaimImportResult
-    let files: [RunManifest.InputFile]
-
-    /// Patients, files, and problems counted by reason (never values).
-    var summary: String {
-        var counts: [String: Int] = [:]
-        for p in result.problems { counts[p.reason.split(separator: ":").first.map(String.init) ?? p.reason, default: 0] += 1 }
-        let skipped = result.problems.filter(\.skipsData)
-        var s = "patients \(result.rows.count) from \(files.count) file(s); problems \(result.problems.count)"
-        if !counts.isEmpty { s += " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")" }
-        s += "\n"
-        if !skipped.isEmpty {
-            let files = skipped.filter { $0.table == ClaimImportProblem.fileTable }.count
-            let entries = skipped.filter { $0.table == "GIAMDINHHS" }.count
-            s += "skipped: \(files) file(s), \(entries) FILEHOSO entr\(entries == 1 ? "y" : "ies"), \(skipped.count - files - entries) record(s); every other record was imported\n"
-        }
-        return s
-    }
-}
-
-/// Reads claim XML files in blocks into canonical rows, hashing each file on the way (exit codes:
-/// 66 unreadable file, 65 with --strict at the first skip, 64 bad --as-of, 78 bad code list).
-func importClaims(_ files: [String], asOf: String?, strict: Bool) throws -> ImportedClaims {
-    var hashers = [SHA256](repeating: SHA256(), count: files.count)
-    var sizes = [Int](repeating: 0, count: files.count)
-    let paths = files.map { (name: URL(fileURLWithPath: $0).lastPathComponent, path: $0) }
-    let result: ClaimImportResult
-    do {
-        result = try ClaimImport.records(paths: paths, options: ClaimImportOptions(asOf: asOf, strict: strict)) { index, block in
-            hashers[index].update(bufferPointer: UnsafeRawBufferPointer(block))
-            sizes[index] += block.count
-        }
-    } catch {
-        switch error {
-        case .cannotRead: throw fail(error.description, Exit.noInput)
-        case .invalidAsOf: throw fail(error.description, Exit.usage)
-        case .codeList: throw fail(error.description, Exit.configError)
-        case .stopped: throw fail(error.description, Exit.dataError)
-        }
-    }
-    let checksums = hashers.map { $0.finalize().map { String(format: "%02x", $0) }.joined() }
-    return ImportedClaims(
-        result: result,
-        files: files.indices.map { RunManifest.InputFile(path: files[$0], sha256: checksums[$0], bytes: sizes[$0]) })
-}
-
-/// A whole CSV text (header and rows), quoted by the one CSV quoting rule.
-func csvText(header: [String], rows: [[String]]) -> String {
-    var text = CSV.line(header)
-    for row in rows { text += CSV.line(row) }
-    return text
 }
 
 struct MappingCommand: ParsableCommand {
@@ -602,25 +472,10 @@ struct Synth: ParsableCommand {
     }
 
     func run() throws {
-        do throws(BatchError) {
-            let outputs = try RunOutputs(inputs: [], outputs: [.init("--output", output)])
-            RunOutputs.removeTemporaryFilesOnInterrupt()
-            do throws(BatchError) {
-                try writeSynthetic(rows: rows, seed: seed, output: output, outputs: outputs)
-                try outputs.commit()
-            } catch {
-                outputs.discard()
-                throw error
-            }
-        } catch {
+        do { try SynthJob(rows: rows, seed: seed, output: output).run() } catch {
             throw fail(error.description, exitStatus(for: error))
         }
     }
-}
-
-func writeSynthetic(rows: Int, seed: UInt64, output: String, outputs: RunOutputs) throws(BatchError) {
-    var sink = output == "-" ? FileDescriptorSink(fd: 1) : try outputs.sink(output)
-    try SyntheticPopulation.write(rows: rows, seed: seed, to: &sink)
 }
 
 struct Demo: ParsableCommand {
@@ -633,36 +488,11 @@ struct Demo: ParsableCommand {
     @Option(name: .long, help: "Where to write the synthetic input.") var input: String = "riskengine-demo-population.csv"
 
     func run() throws {
-        let outputs: RunOutputs
-        do {
-            outputs = try RunOutputs(inputs: [], outputs: [.init("--input", input), .init("--output", output)])
-        } catch {
+        let lib: ModelLibrary
+        do { lib = try ModelLibrary.embedded() } catch { throw fail(error.description, Exit.configError) }
+        let job = DemoJob(rows: rows, seed: seed, input: input, output: output)
+        do { print(try job.run(library: lib, console: console(quiet: false)), terminator: "") } catch {
             throw fail(error.description, exitStatus(for: error))
-        }
-        RunOutputs.removeTemporaryFilesOnInterrupt()
-        defer { outputs.discard() }
-        do {
-            let lib = try ModelLibrary.embedded()
-            // The population is scored from its temporary file; both files appear together at the end.
-            try writeSynthetic(rows: rows, seed: seed, output: input, outputs: outputs)
-            var options = try DemoRun.options(lib, flags: try FlagRules.bundled())
-            options.alertRules = try AlertRules.bundled(columns: AlertRules.knownColumns(models: lib.models))
-            let summary = try runScore(
-                input: outputs.temporaryPath(input) ?? input, output: output, options: options, outputs: outputs, progress: true)
-            let scored: [UInt8]
-            let scoredPath = outputs.temporaryPath(output) ?? output
-            do { scored = Array(try TextFile.read(scoredPath).utf8) } catch { throw BatchError.readFailed(reason: error.description) }
-            try outputs.commit()
-            let categories = CategoryCounts(output: scored, models: options.models)
-            print(DemoRun.render(summary, models: options.models, categories: categories, input: input, output: output), terminator: "")
-        } catch let e as BatchError {
-            throw fail(e.description, exitStatus(for: e))
-        } catch let e as ModelFileError {
-            throw fail(e.description, Exit.configError)
-        } catch let e as FlagRulesError {
-            throw fail(e.description, Exit.configError)
-        } catch let e as RuleFileError {
-            throw fail(e.description, Exit.configError)
         }
     }
 }

@@ -1,30 +1,35 @@
 import Foundation
 import RiskCore
 import RiskAlerts
-import RiskBatch
 import RiskModels
 
 
 /// The run manifest (JSON beside the output): enough to reproduce the run exactly and to see
 /// what it did. Holds counts, checksums and options — no identifiers, no cell values.
-struct RunManifest: Encodable {
-    struct ModelEntry: Encodable {
+public struct RunManifest: Encodable, Sendable {
+    public struct ModelEntry: Encodable, Sendable {
         let id: String
         let version: String
         let file: String
         let sha256: String
     }
-    struct MappingEntry: Encodable {
+    public struct MappingEntry: Encodable, Sendable {
         let id: String
         let version: String
         let file: String
         let sha256: String
     }
     /// One input file and its checksum.
-    struct InputFile: Encodable {
-        let path: String
-        let sha256: String
-        let bytes: Int
+    public struct InputFile: Encodable, Sendable {
+        public let path: String
+        public let sha256: String
+        public let bytes: Int
+
+        public init(path: String, sha256: String, bytes: Int) {
+            self.path = path
+            self.sha256 = sha256
+            self.bytes = bytes
+        }
     }
     let engine: String
     let arguments: [String]
@@ -47,7 +52,7 @@ struct RunManifest: Encodable {
     let flags: [String: Int]
     /// The alert rule file (nil with --no-rules) and its parameters after overrides.
     let alertRules: AlertRulesEntry?
-    struct AlertRulesEntry: Encodable {
+    public struct AlertRulesEntry: Encodable, Sendable {
         let file: String
         let version: String
         let sha256: String
@@ -58,7 +63,7 @@ struct RunManifest: Encodable {
     let pseudonymisedColumns: [String]
     let problemsInRejects: Int
 
-    init(
+    public init(
         summary s: RunSummary, options: ScoreOptions, models: [CompiledModel], input: String, output: String, rejects: String?,
         arguments: [String], inputFiles: [InputFile]? = nil
     ) {
@@ -94,7 +99,7 @@ struct RunManifest: Encodable {
     }
 
     /// The manifest as JSON bytes (sorted keys, indented).
-    func encoded() throws(BatchError) -> [UInt8] {
+    public func encoded() throws(BatchError) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
