@@ -39,7 +39,10 @@ let package = Package(
             name: "RiskModels",
             dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModelCatalog"]
         ),
-        .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModels", "RiskModelCatalog"]),
+        .target(
+            name: "RiskAlerts",
+            dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModels", "RiskModelCatalog"]
+        ),
 
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),
@@ -82,6 +85,11 @@ let package = Package(
         .testTarget(
             name: "RiskImportTests",
             dependencies: ["RiskImport", "RiskCore", "RiskTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "RiskAlertsTests",
+            dependencies: ["RiskAlerts", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
