@@ -1,0 +1,135 @@
+// Counting rows per area × period × indicator, in memory proportional to
+// areas × periods × indicators (never to rows). An indicator is a name and a predicate over a
+// row's columns by name; `people` (every row) and one indicator per flag code seen in a `flags`
+// column are built in; expression indicators (`--count NAME=EXPR`) plug in as predicates.
+
+/// Read access to one input row by column name.
+public protocol AlertRowView {
+    /// The cell of `column`, nil when the input has no such column.
+    func value(_ column: String) -> Substring?
+}
+
+/// A named row predicate counted per area and period.
+public struct AlertIndicator: Sendable {
+    public var name: String
+    public var holds: @Sendable (any AlertRowView) -> Bool
+
+    public init(name: String, holds: @escaping @Sendable (any AlertRowView) -> Bool) {
+        self.name = name
+        self.holds = holds
+    }
+}
+
+/// Counts and risk sums of one cell (area, period, indicator).
+public struct CellCounts: Sendable, Equatable {
+    public var count: Double = 0
+    public var riskSum: Double = 0
+    public var riskN: Int = 0
+    public init() {}
+}
+
+/// Why a row was not counted (reported as counts only).
+public struct SkippedRows: Sendable, Equatable {
+    public var unparseableDate = 0
+    public var emptyArea = 0
+    public var unparseableCount = 0
+    public var total: Int { unparseableDate + emptyArea + unparseableCount }
+    public init() {}
+}
+
+/// The aggregate: per area, indicator and period ordinal.
+public struct AlertAggregate: Sendable {
+    public let kind: PeriodKind
+    /// Indicator names in first-seen order (`people` first).
+    public private(set) var indicators: [String] = []
+    private var indicatorIndex: [String: Int] = [:]
+    /// area → indicator index → period ordinal → counts.
+    private var cells: [String: [Int: [Int: CellCounts]]] = [:]
+    /// area → period → population (series mode) .
+    private var population: [String: [Int: Double]] = [:]
+    public private(set) var firstPeriod: Int?
+    public private(set) var lastPeriod: Int?
+    public var skipped = SkippedRows()
+    public private(set) var rows = 0
+    /// Indicator name that every row counts in (absent in series mode).
+    public let peopleIndicator: String?
+
+    public init(kind: PeriodKind, peopleIndicator: String? = "people") {
+        self.kind = kind
+        self.peopleIndicator = peopleIndicator
+        if let p = peopleIndicator { _ = intern(p) }
+    }
+
+    @discardableResult
+    mutating func intern(_ name: String) -> Int {
+        if let i = indicatorIndex[name] { return i }
+        indicators.append(name)
+        indicatorIndex[name] = indicators.count - 1
+        return indicators.count - 1
+    }
+
+    private mutating func touch(_ period: Int) {
+        firstPeriod = Swift.min(firstPeriod ?? period, period)
+        lastPeriod = Swift.max(lastPeriod ?? period, period)
+    }
+
+    /// Counts one row: in `people` and in each named indicator that holds for it.
+    /// - Parameters:
+    ///   - area: the area (non-empty).
+    ///   - period: the period ordinal.
+    ///   - holding: names of the indicators (other than `people`) that hold.
+    ///   - risk: the row's risk, when a risk column is named and the cell is a number.
+    public mutating func addRow(area: String, period: Int, holding: [String], risk: Double?) {
+        rows += 1
+        touch(period)
+        var ids: [Int] = []
+        if let p = peopleIndicator { ids.append(intern(p)) }
+        for h in holding { ids.append(intern(h)) }
+        var byIndicator = cells[area, default: [:]]
+        for id in ids {
+            var c = byIndicator[id, default: [:]][period, default: CellCounts()]
+            c.count += 1
+            if let r = risk, r.isFinite { c.riskSum += r; c.riskN += 1 }
+            byIndicator[id, default: [:]][period] = c
+        }
+        cells[area] = byIndicator
+    }
+
+    /// Sets a count directly (series mode).
+    public mutating func setCount(area: String, period: Int, indicator: String, count: Double, population pop: Double?) {
+        rows += 1
+        touch(period)
+        let id = intern(indicator)
+        var c = CellCounts()
+        c.count = count
+        cells[area, default: [:]][id, default: [:]][period] = c
+        if let pop { population[area, default: [:]][period] = pop }
+    }
+
+    /// Areas sorted by their text.
+    public var areas: [String] { cells.keys.sorted() }
+
+    /// Every period ordinal from the first to the last.
+    public var periods: [Int] {
+        guard let f = firstPeriod, let l = lastPeriod else { return [] }
+        return Array(f...l)
+    }
+
+    /// The counts of a cell (zero when nothing was counted).
+    public func cell(area: String, indicator: String, period: Int) -> CellCounts {
+        guard let id = indicatorIndex[indicator] else { return CellCounts() }
+        return cells[area]?[id]?[period] ?? CellCounts()
+    }
+
+    /// The denominator of a cell: rows in the area and period (`people`), or the series'
+    /// population when given.
+    public func people(area: String, period: Int) -> Double? {
+        if let p = peopleIndicator { return cell(area: area, indicator: p, period: period).count }
+        return population[area]?[period]
+    }
+
+    /// The gap-free count series of an area and indicator over `periods`.
+    public func series(area: String, indicator: String) -> [Double] {
+        periods.map { cell(area: area, indicator: indicator, period: $0).count }
+    }
+}

@@ -1,0 +1,316 @@
+// Streaming glue of `riskengine alerts`: reads a CSV (a scored file, any CSV with the named
+// columns, or a ready series `area,period,count[,population]`) record by record with the
+// project's RFC 4180 record scanner, and feeds RiskAlerts' aggregator. Memory holds one read
+// buffer and the aggregate (areas × periods × indicators), never the rows.
+import Foundation
+import RiskAlerts
+
+/// Errors of an alerts input; messages name columns and rows, never cell values.
+public enum AlertsInputError: Error, Equatable, Sendable, CustomStringConvertible {
+    case input(BatchError)
+    case missingColumn(option: String, column: String)
+    /// Series mode: a period label of another kind than the first one (data row number).
+    case mixedPeriodKinds(row: Int)
+
+    public var description: String {
+        switch self {
+        case .input(let e): return e.description
+        case .missingColumn(let o, let c): return "\(o): the input has no column '\(c)'"
+        case .mixedPeriodKinds(let r):
+            return "data row \(r): the period label is not of the same kind (week, month, quarter) as the first row's"
+        }
+    }
+}
+
+/// What to read from the input.
+public struct AlertsInputOptions: Sendable {
+    /// Area column (row mode).
+    public var areaColumn: String?
+    /// Date column (row mode).
+    public var dateColumn: String?
+    public var period: PeriodKind = .month
+    /// The input is a series `area,period,count[,population]`.
+    public var series = false
+    /// Risk column for the aggregate's mean risk.
+    public var riskColumn: String?
+    /// Column whose `;`-separated codes each become an indicator (when present).
+    public var flagsColumn = "flags"
+    /// Predicate indicators (`--count NAME=EXPR`).
+    public var indicators: [AlertIndicator] = []
+
+    public init() {}
+}
+
+public enum AlertsRun {
+    /// One record's fields as byte ranges into the buffer.
+    struct Row: AlertRowView {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let spans: [(Int, Int, Bool)]  // start, end, quoted (holds doubled quotes)
+        let columns: [String: Int]
+
+        func field(_ i: Int) -> Substring? {
+            guard i < spans.count else { return "" }
+            let (s, e, q) = spans[i]
+            var text = String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<e]), as: UTF8.self)
+            if q { text = text.replacingOccurrences(of: "\"\"", with: "\"") }
+            return Substring(text)
+        }
+
+        func value(_ column: String) -> Substring? {
+            guard let i = columns[column] else { return nil }
+            return field(i)
+        }
+    }
+
+    /// Field spans of the record bytes[start..<end] (end excludes the line break).
+    static func split(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, delimiter: UInt8) -> [(Int, Int, Bool)] {
+        var spans: [(Int, Int, Bool)] = []
+        var i = start
+        var e = end
+        if e > start, bytes[e - 1] == CSVScanner.carriageReturn { e -= 1 }
+        while true {
+            if i < e, bytes[i] == CSVScanner.quote {
+                var j = i + 1
+                var doubled = false
+                while j < e {
+                    if bytes[j] == CSVScanner.quote {
+                        if j + 1 < e, bytes[j + 1] == CSVScanner.quote { doubled = true; j += 2; continue }
+                        break
+                    }
+                    j += 1
+                }
+                spans.append((i + 1, min(j, e), doubled))
+                j += 1
+                while j < e, bytes[j] != delimiter { j += 1 }
+                if j >= e { break }
+                i = j + 1
+            } else {
+                var j = i
+                while j < e, bytes[j] != delimiter { j += 1 }
+                spans.append((i, j, false))
+                if j >= e { break }
+                i = j + 1
+            }
+        }
+        return spans
+    }
+
+    /// A buffered record reader over a byte source.
+    struct Reader<Source: ByteSource> {
+        var source: Source
+        var buffer: [UInt8] = []
+        var eof = false
+        let chunkSize: Int
+
+        mutating func fill() throws(AlertsInputError) {
+            do {
+                if try source.read(into: &buffer, max: chunkSize) == 0 { eof = true }
+            } catch { throw .input(error) }
+        }
+
+        /// The header line's bytes (BOM removed), consumed from the buffer.
+        mutating func headerLine() throws(AlertsInputError) -> [UInt8] {
+            var end = buffer.firstIndex(of: CSVScanner.newline)
+            while end == nil && !eof {
+                try fill()
+                end = buffer.firstIndex(of: CSVScanner.newline)
+            }
+            if buffer.isEmpty { throw .input(.emptyInput) }
+            let e = end ?? buffer.count
+            var line = Array(buffer[0..<e])
+            if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+            while let l = line.last, l == CSVScanner.carriageReturn { line.removeLast() }
+            buffer.removeFirst(min(buffer.count, e + 1))
+            return line
+        }
+
+        /// Feeds every non-blank record (bytes, start, end excluding the line break) to `process`.
+        mutating func records(_ process: (UnsafeBufferPointer<UInt8>, Int, Int) throws(AlertsInputError) -> Void) throws(AlertsInputError) {
+            while true {
+                if !eof && buffer.count < chunkSize { try fill(); continue }
+                let atEnd = eof
+                let consumed: Int = try buffer.withUnsafeBufferPointer { (p) throws(AlertsInputError) -> Int in
+                    let end = atEnd ? p.count : (CSVScanner.lastRecordEnd(p) ?? 0)
+                    var s = 0
+                    while s < end {
+                        var e = s
+                        var inQuotes = false
+                        while e < end {
+                            let b = p[e]
+                            if b == CSVScanner.quote { inQuotes.toggle() } else if b == CSVScanner.newline && !inQuotes { break }
+                            e += 1
+                        }
+                        let lineEnd = (e > s && p[e - 1] == CSVScanner.carriageReturn) ? e - 1 : e
+                        if lineEnd > s { try process(p, s, e) }
+                        s = e + 1
+                    }
+                    return min(end, p.count)
+                }
+                if consumed > 0 { buffer.removeFirst(consumed) }
+                if atEnd { return }
+                if consumed == 0 { try fill() }
+            }
+        }
+    }
+
+    /// Reads the whole input into an aggregate.
+    /// - Parameters:
+    ///   - source: the CSV bytes.
+    ///   - options: columns, period and indicators.
+    public static func aggregate<Source: ByteSource>(
+        _ source: Source, options: AlertsInputOptions, chunkSize: Int = 1 << 20
+    ) throws(AlertsInputError) -> AlertAggregate {
+        var reader = Reader(source: source, chunkSize: chunkSize)
+        let headerBytes = try reader.headerLine()
+        let dialect = InputDialect.detect(headerLine: headerBytes)
+        let header = ScoreRun.parseHeader(headerBytes, delimiter: dialect.delimiter)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        var columns: [String: Int] = [:]
+        for (i, h) in header.enumerated() where columns[h] == nil { columns[h] = i }
+        func column(_ option: String, _ name: String) throws(AlertsInputError) -> Int {
+            guard let i = columns[name] else { throw .missingColumn(option: option, column: name) }
+            return i
+        }
+        func number(_ t: Substring?) -> Double? {
+            guard let t else { return nil }
+            var text = t.trimmingCharacters(in: .whitespaces)
+            if dialect.decimalComma { text = text.replacingOccurrences(of: ",", with: ".") }
+            return Double(text)
+        }
+        if options.series {
+            let areaI = try column("--series", "area"), periodI = try column("--series", "period")
+            let countI = try column("--series", "count")
+            let popI = columns["population"]
+            var rowNumber = 0
+            var seriesKind: PeriodKind?
+            var skipped = SkippedRows()
+            var kept: [(String, Int, Double, Double?)] = []
+            try reader.records { (bytes, s, e) throws(AlertsInputError) in
+                rowNumber += 1
+                let row = Row(bytes: bytes, spans: split(bytes, s, e, delimiter: dialect.delimiter), columns: columns)
+                let area = (row.field(areaI) ?? "").trimmingCharacters(in: .whitespaces)
+                if area.isEmpty { skipped.emptyArea += 1; return }
+                guard let (kind, ord) = PeriodKind.parseLabel((row.field(periodI) ?? "").trimmingCharacters(in: .whitespaces))
+                else { skipped.unparseableDate += 1; return }
+                if seriesKind == nil { seriesKind = kind }
+                guard kind == seriesKind else { throw .mixedPeriodKinds(row: rowNumber) }
+                guard let count = number(row.field(countI)), count.isFinite, count >= 0 else {
+                    skipped.unparseableCount += 1
+                    return
+                }
+                kept.append((area, ord, count, popI.flatMap { number(row.field($0)) }))
+            }
+            var agg = AlertAggregate(kind: seriesKind ?? options.period, peopleIndicator: nil)
+            for (a, o, c, p) in kept { agg.setCount(area: a, period: o, indicator: "count", count: c, population: p) }
+            agg.skipped = skipped
+            return agg
+        }
+        let areaI = try column("--area", options.areaColumn ?? "")
+        let dateI = try column("--date", options.dateColumn ?? "")
+        var riskI: Int?
+        if let r = options.riskColumn { riskI = try column("--risk", r) }
+        let flagsI = columns[options.flagsColumn]
+        let kind = options.period
+        let indicators = options.indicators
+        var agg = AlertAggregate(kind: kind)
+        try reader.records { (bytes, s, e) throws(AlertsInputError) in
+            let row = Row(bytes: bytes, spans: split(bytes, s, e, delimiter: dialect.delimiter), columns: columns)
+            let area = (row.field(areaI) ?? "").trimmingCharacters(in: .whitespaces)
+            if area.isEmpty { agg.skipped.emptyArea += 1; return }
+            guard let dateField = row.field(dateI), let day = CivilDate.parse(dateField.utf8) else {
+                agg.skipped.unparseableDate += 1
+                return
+            }
+            var holding: [String] = []
+            for ind in indicators where ind.holds(row) { holding.append(ind.name) }
+            if let fi = flagsI, let flags = row.field(fi), !flags.isEmpty {
+                for code in flags.split(separator: ";") {
+                    let c = code.trimmingCharacters(in: .whitespaces)
+                    if !c.isEmpty, !holding.contains(c) { holding.append(c) }
+                }
+            }
+            agg.addRow(area: area, period: kind.ordinal(ofDay: day), holding: holding, risk: riskI.flatMap { number(row.field($0)) })
+        }
+        return agg
+    }
+}
+
+/// Where `riskengine alerts` writes.
+public struct AlertsOutputs: Sendable {
+    public var alertsCSV: String?
+    public var aggregateCSV: String?
+    public var json: String?
+    /// Small-cell suppression threshold of the aggregate.
+    public var suppress: Double = 5
+    public init() {}
+}
+
+/// What a run did (counts only).
+public struct AlertsSummary: Sendable, Equatable {
+    public var rows: Int
+    public var skipped: SkippedRows
+    public var areas: Int
+    public var periods: Int
+    public var indicators: Int
+    public var alertRows: Int
+    public var published: [AlertLevel: Int]
+}
+
+extension AlertsRun {
+    /// Writes lines to a file (or standard output for `-`) through a buffered sink.
+    static func writeLines(_ path: String, _ body: ((String) throws(BatchError) -> Void) throws(BatchError) -> Void) throws(BatchError) {
+        let fd: Int32 = path == "-" ? 1 : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if fd < 0 { throw .cannotCreateOutput(path: path, reason: String(cString: strerror(errno))) }
+        defer { if fd != 1 { close(fd) } }
+        var sink = FileDescriptorSink(fd: fd)
+        var pending: [UInt8] = []
+        pending.reserveCapacity(1 << 16)
+        try body { (line: String) throws(BatchError) in
+            pending.append(contentsOf: line.utf8)
+            pending.append(0x0A)
+            if pending.count >= 1 << 16 { try sink.write(pending); pending.removeAll(keepingCapacity: true) }
+        }
+        if !pending.isEmpty { try sink.write(pending) }
+    }
+
+    /// The whole `alerts` job: read `input` (a path or `-`), aggregate, detect, write.
+    public static func run(input: String, options: AlertsInputOptions, settings: AlertSettings,
+                           outputs: AlertsOutputs) throws(AlertsInputError) -> AlertsSummary {
+        let agg: AlertAggregate
+        if input == "-" {
+            agg = try aggregate(FileDescriptorSource(fd: 0), options: options)
+        } else {
+            let fd = open(input, O_RDONLY)
+            if fd < 0 { throw .input(.cannotOpenInput(path: input, reason: String(cString: strerror(errno)))) }
+            defer { close(fd) }
+            agg = try aggregate(FileDescriptorSource(fd: fd), options: options)
+        }
+        let rows = AlertDetection.run(agg, settings: settings)
+        do {
+            if let p = outputs.aggregateCSV {
+                try writeLines(p) { (line) throws(BatchError) in
+                    try AlertOutput.aggregateCSV(agg, withRisk: options.riskColumn != nil, suppress: outputs.suppress) { (l) throws(BatchError) in try line(l) }
+                }
+            }
+            if let p = outputs.alertsCSV {
+                try writeLines(p) { (line) throws(BatchError) in try AlertOutput.alertsCSV(rows) { (l) throws(BatchError) in try line(l) }
+                }
+            }
+            if let p = outputs.json {
+                try writeLines(p) { (line) throws(BatchError) in
+                    try AlertOutput.alertsJSON(rows, settings: settings, kind: agg.kind) { (l) throws(BatchError) in try line(l) }
+                }
+            }
+        } catch {
+            throw .input(error)
+        }
+        var published: [AlertLevel: Int] = [:]
+        var seen = Set<String>()
+        for r in rows where r.level != .none {
+            // Count each area × indicator × period once.
+            if seen.insert("\(r.area)\u{1F}\(r.indicator)\u{1F}\(r.period)").inserted { published[r.level, default: 0] += 1 }
+        }
+        return AlertsSummary(rows: agg.rows, skipped: agg.skipped, areas: agg.areas.count, periods: agg.periods.count,
+                             indicators: agg.indicators.count, alertRows: rows.count, published: published)
+    }
+}
