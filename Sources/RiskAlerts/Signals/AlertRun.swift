@@ -121,6 +121,40 @@ public enum AlertDetection {
         return alarming.count >= 2 ? .warning : .watch
     }
 
+    /// Published levels of a series' evaluated periods.
+    /// - Parameters:
+    ///   - perPeriod: each evaluated period's detections (one per method).
+    ///   - positions: the periods' indices in the series (consecutive when nil).
+    ///   - minCount: no level below this observed count.
+    ///   - cooldown: periods after a published level in which only an escalation is published.
+    static func levels(_ perPeriod: [[Detection]], positions: [Int], minCount: Double, cooldown: Int) -> [AlertLevel] {
+        var out: [AlertLevel] = []
+        var lastLevel = AlertLevel.none
+        var lastAt = Int.min / 2
+        for (j, ds) in perPeriod.enumerated() {
+            let i = positions[j]
+            var lv = level(ds, minCount: minCount)
+            if lv != .none {
+                if i - lastAt <= cooldown && lv <= lastLevel {
+                    lv = .none
+                } else {
+                    lastLevel = lv
+                    lastAt = i
+                }
+            }
+            out.append(lv)
+        }
+        return out
+    }
+
+    /// Levels when every method evaluated the same periods: `detections[m][j]` is method m's
+    /// detection at its j-th period.
+    public static func levels(_ detections: [[Detection]], minCount: Double, cooldown: Int) -> [AlertLevel] {
+        guard let first = detections.first else { return [] }
+        let perPeriod = first.indices.map { j in detections.map { $0[j] } }
+        return levels(perPeriod, positions: first.map(\.index), minCount: minCount, cooldown: cooldown)
+    }
+
     /// Runs every method on every area × indicator series and applies hygiene.
     /// - Returns: rows ordered by area, indicator, period, method.
     public static func run(_ agg: AlertAggregate, settings: AlertSettings) -> [AlertRow] {
@@ -136,23 +170,15 @@ public enum AlertDetection {
                 for (m, d) in detectors {
                     for det in d.detect(counts, periodsPerYear: freq) { byIndex[det.index, default: []].append((m, det)) }
                 }
-                var lastLevel = AlertLevel.none
-                var lastAt = Int.min / 2
-                for i in byIndex.keys.sorted() {
+                let indices = byIndex.keys.sorted()
+                let lv = levels(indices.map { i in byIndex[i]!.map(\.1) }, positions: indices,
+                                minCount: settings.minCount, cooldown: settings.cooldown)
+                for (j, i) in indices.enumerated() {
                     let entries = byIndex[i]!
-                    var lv = level(entries.map(\.1), minCount: settings.minCount)
-                    if lv != .none {
-                        if i - lastAt <= settings.cooldown && lv <= lastLevel {
-                            lv = .none
-                        } else {
-                            lastLevel = lv
-                            lastAt = i
-                        }
-                    }
                     for (m, det) in entries {
                         out.append(AlertRow(area: area, period: agg.kind.label(periods[i]), indicator: indicator,
                                             method: m, observed: det.observed, expected: det.expected,
-                                            upperbound: det.upperbound, alarm: det.alarm, level: lv))
+                                            upperbound: det.upperbound, alarm: det.alarm, level: lv[j]))
                     }
                 }
             }
