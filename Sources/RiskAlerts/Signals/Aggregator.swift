@@ -43,8 +43,16 @@ public struct AlertAggregate: Sendable {
     /// Indicator names in first-seen order (`people` first).
     public private(set) var indicators: [String] = []
     private var indicatorIndex: [String: Int] = [:]
-    /// area → indicator index → period ordinal → counts.
-    private var cells: [String: [Int: [Int: CellCounts]]] = [:]
+    /// Interned areas.
+    private var areaIndex: [String: Int] = [:]
+    private var areaNames: [String] = []
+    /// (area, indicator, period ordinal) → counts: one hash lookup per counted cell.
+    private struct CellKey: Hashable {
+        var area: Int
+        var indicator: Int
+        var period: Int
+    }
+    private var cells: [CellKey: CellCounts] = [:]
     /// area → period → population (series mode) .
     private var population: [String: [Int: Double]] = [:]
     public private(set) var firstPeriod: Int?
@@ -82,17 +90,24 @@ public struct AlertAggregate: Sendable {
     public mutating func addRow(area: String, period: Int, holding: [String], risk: Double?) {
         rows += 1
         touch(period)
-        var ids: [Int] = []
-        if let p = peopleIndicator { ids.append(intern(p)) }
-        for h in holding { ids.append(intern(h)) }
-        var byIndicator = cells[area, default: [:]]
-        for id in ids {
-            var c = byIndicator[id, default: [:]][period, default: CellCounts()]
-            c.count += 1
-            if let r = risk, r.isFinite { c.riskSum += r; c.riskN += 1 }
-            byIndicator[id, default: [:]][period] = c
+        let a = internArea(area)
+        if peopleIndicator != nil { count(CellKey(area: a, indicator: 0, period: period), risk) }
+        for h in holding { count(CellKey(area: a, indicator: intern(h), period: period), risk) }
+    }
+
+    private mutating func count(_ key: CellKey, _ risk: Double?) {
+        cells[key, default: CellCounts()].count += 1
+        if let r = risk, r.isFinite {
+            cells[key, default: CellCounts()].riskSum += r
+            cells[key, default: CellCounts()].riskN += 1
         }
-        cells[area] = byIndicator
+    }
+
+    private mutating func internArea(_ area: String) -> Int {
+        if let i = areaIndex[area] { return i }
+        areaNames.append(area)
+        areaIndex[area] = areaNames.count - 1
+        return areaNames.count - 1
     }
 
     /// Sets a count directly (series mode).
@@ -102,12 +117,12 @@ public struct AlertAggregate: Sendable {
         let id = intern(indicator)
         var c = CellCounts()
         c.count = count
-        cells[area, default: [:]][id, default: [:]][period] = c
+        cells[CellKey(area: internArea(area), indicator: id, period: period)] = c
         if let pop { population[area, default: [:]][period] = pop }
     }
 
     /// Areas sorted by their text.
-    public var areas: [String] { cells.keys.sorted() }
+    public var areas: [String] { areaNames.sorted() }
 
     /// Every period ordinal from the first to the last.
     public var periods: [Int] {
@@ -117,8 +132,8 @@ public struct AlertAggregate: Sendable {
 
     /// The counts of a cell (zero when nothing was counted).
     public func cell(area: String, indicator: String, period: Int) -> CellCounts {
-        guard let id = indicatorIndex[indicator] else { return CellCounts() }
-        return cells[area]?[id]?[period] ?? CellCounts()
+        guard let id = indicatorIndex[indicator], let a = areaIndex[area] else { return CellCounts() }
+        return cells[CellKey(area: a, indicator: id, period: period)] ?? CellCounts()
     }
 
     /// The denominator of a cell: rows in the area and period (`people`), or the series'
