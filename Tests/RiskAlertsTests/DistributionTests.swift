@@ -35,6 +35,14 @@ import Testing
         #expect(isClose(arl, 102.00544481234159, relative: DetectorTolerance.arl))
     }
 
+    /// `hValues(theta0, ARL0 = 100, s = 1, distr = "poisson")$hValues` in R: small and large θ0.
+    @Test(arguments: [(0.3, 6, 24), (2000, 20223, 1292)])
+    func cusumKAndH(_ theta0: Double, _ k: Int, _ h: Int) {
+        let kT = RogersonCUSUM.findK(theta0: theta0, shift: 1)
+        #expect(kT == k)
+        #expect(RogersonCUSUM.findH(arl0: 100, theta0: theta0, kTenths: kT) == h)
+    }
+
     @Test func cusumWithoutBaselineCasesIsNotEvaluated() {
         let zeros = [Double](repeating: 0, count: 12) + [3, 4, 5]
         #expect(RogersonCUSUM().detect(zeros, periodsPerYear: 12).isEmpty)

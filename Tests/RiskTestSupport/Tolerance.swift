@@ -40,6 +40,6 @@ extension DetectorTolerance {
     public static let normalQuantile = 1e-15
     /// Incomplete-beta continued fraction against R's pt (TOMS 708): about 1e-14 relative.
     public static let studentT = 1e-12
-    /// Markov-chain ARL: our Gaussian elimination against R's LAPACK solve.
+    /// Markov-chain ARL: both solve I − R with LAPACK dgesv; probabilities differ in the last bits.
     public static let arl = 1e-10
 }

@@ -19,9 +19,11 @@
 // arithmetic on tenths (k and h have one decimal; counts are taken to the nearest tenth, and are
 // integers in practice), not in binary floating point: R's doubles could in principle put a sum
 // like 2.6 a hair below h; exact tenths never do. The ARL of the h search is solved in double
-// precision (Gaussian elimination with partial pivoting); it is only compared with ARL0 ± 2 %.
+// precision (LU with partial pivoting, LAPACK dgesv via RiskLinearAlgebra); it is only compared
+// with ARL0 ± 2 %.
 // A series whose baseline mean is 0 cannot be evaluated (k is undefined) and yields nothing.
 import Foundation
+import RiskLinearAlgebra
 
 /// Rogerson's Poisson CUSUM with reset after an alarm.
 public struct RogersonCUSUM: AberrationDetector {
@@ -136,26 +138,31 @@ public struct RogersonCUSUM: AberrationDetector {
         return 1
     }
 
-    /// Poisson distribution function P(X ≤ m), m an integer.
-    static func poissonCDF(_ m: Int, _ theta: Double) -> Double {
-        if m < 0 { return 0 }
-        var term = exp(-theta)
-        var sum = term
-        if m == 0 { return sum }
-        // Sum in log space when e^{-θ} underflows.
-        if term == 0 {
-            var logSum = -Double.infinity
-            for j in 0...m {
-                let lt = -theta + Double(j) * log(theta) - lgamma(Double(j) + 1)
-                logSum = max(logSum, lt) + log1p(exp(-abs(logSum - lt)))
+    /// Poisson distribution function P(X ≤ m) for every m in lo…hi (lo ≤ hi): P(X ≤ lo) by summing
+    /// the probability mass in log space from 0, then one term per step (relative error about
+    /// (hi + 1)·ε, against R's `ppois` through `pgamma`).
+    static func poissonCDFs(_ lo: Int, _ hi: Int, _ theta: Double) -> [Double] {
+        let logTheta = log(theta)
+        func logPMF(_ j: Int) -> Double { -theta + Double(j) * logTheta - lgamma(Double(j) + 1) }
+        var out: [Double] = []
+        out.reserveCapacity(hi - lo + 1)
+        var cdf = 0.0
+        if lo >= 0 {
+            // Sum of pmf(0…lo) relative to its largest term (the mode side near lo or θ).
+            let peak = logPMF(min(lo, Int(theta)))
+            var sum = 0.0
+            for j in 0...lo { sum += exp(logPMF(j) - peak) }
+            cdf = min(1, exp(peak) * sum)
+        }
+        for m in lo...hi {
+            if m < 0 {
+                out.append(0)
+                continue
             }
-            return min(1, exp(logSum))
+            if m > lo { cdf = min(1, cdf + exp(logPMF(m))) }
+            out.append(cdf)
         }
-        for j in 1...m {
-            term *= theta / Double(j)
-            sum += term
-        }
-        return min(1, sum)
+        return out
     }
 
     /// R `arlCusum(h, k, theta, "poisson", digits = 1)$ARL`: the zero-start ARL of the Markov
@@ -167,52 +174,27 @@ public struct RogersonCUSUM: AberrationDetector {
         guard m >= 0 else { return .nan }
         // probs[i], i = 1 … 2M+2: P(X ≤ x_i), x_i = (−M−1+K + i−1)/N.
         var probs = [Double](repeating: 0, count: 2 * m + 3)
-        for i in 1...(2 * m + 2) {
+        func floorOf(_ i: Int) -> Int {
             let num = -m - 1 + bigK + i - 1
-            let fl = num >= 0 ? num / n : -((-num + n - 1) / n)
-            probs[i] = poissonCDF(fl, theta)
+            return num >= 0 ? num / n : -((-num + n - 1) / n)
+        }
+        let lo = floorOf(1), hi = floorOf(2 * m + 2)
+        let table = poissonCDFs(max(lo, -1), hi, theta)
+        for i in 1...(2 * m + 2) {
+            let fl = floorOf(i)
+            probs[i] = fl < 0 ? 0 : table[fl - max(lo, -1)]
         }
         let size = m + 1
-        // A = I − R, row-major.
-        var a = [Double](repeating: 0, count: size * size)
+        // A = I − R (column-major for LAPACK).
+        var a = Matrix(rows: size, columns: size)
         for from in 0..<size {
             for to in 0..<size {
                 let p = to == 0 ? probs[m + 2 - from] : probs[m + 2 + to - from] - probs[m + 1 + to - from]
-                a[from * size + to] = (from == to ? 1 : 0) - p
+                a[from, to] = (from == to ? 1 : 0) - p
             }
         }
-        var b = [Double](repeating: 1, count: size)
-        guard solveInPlace(&a, &b, size) else { return .nan }
-        return b[0]
-    }
-
-    /// Gaussian elimination with partial pivoting; false when singular.
-    static func solveInPlace(_ a: inout [Double], _ b: inout [Double], _ n: Int) -> Bool {
-        for col in 0..<n {
-            var piv = col
-            var best = abs(a[col * n + col])
-            for r in (col + 1)..<max(col + 1, n) where abs(a[r * n + col]) > best {
-                best = abs(a[r * n + col]); piv = r
-            }
-            if best == 0 { return false }
-            if piv != col {
-                for c in 0..<n { a.swapAt(col * n + c, piv * n + c) }
-                b.swapAt(col, piv)
-            }
-            let d = a[col * n + col]
-            for r in (col + 1)..<max(col + 1, n) {
-                let f = a[r * n + col] / d
-                if f == 0 { continue }
-                for c in col..<n { a[r * n + c] -= f * a[col * n + c] }
-                b[r] -= f * b[col]
-            }
-        }
-        for r in stride(from: n - 1, through: 0, by: -1) {
-            var s = b[r]
-            for c in (r + 1)..<max(r + 1, n) { s -= a[r * n + c] * b[c] }
-            b[r] = s / a[r * n + r]
-        }
-        return true
+        guard let x = try? LUSolve.solve(a, [Double](repeating: 1, count: size)) else { return .nan }
+        return x[0]
     }
 
     private static func sign(_ x: Double) -> Int { x > 0 ? 1 : (x < 0 ? -1 : 0) }
