@@ -56,6 +56,23 @@ public enum AlertsRun {
             return Substring(text)
         }
 
+        /// The bytes of field i without surrounding spaces (quoted fields as written, quotes
+        /// removed; doubled quotes are kept doubled, so use `field` where they matter).
+        func raw(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+            guard i < spans.count else { return UnsafeBufferPointer(rebasing: bytes[0..<0]) }
+            var (s, e, _) = spans[i]
+            while s < e, bytes[s] == 0x20 { s += 1 }
+            while e > s, bytes[e - 1] == 0x20 { e -= 1 }
+            return UnsafeBufferPointer(rebasing: bytes[s..<e])
+        }
+
+        /// Field i as text without surrounding spaces.
+        func trimmed(_ i: Int) -> String {
+            guard i < spans.count else { return "" }
+            if spans[i].2 { return (field(i) ?? "").trimmingCharacters(in: .whitespaces) }
+            return String(decoding: raw(i), as: UTF8.self)
+        }
+
         func value(_ column: String) -> Substring? {
             guard let i = columns[column] else { return nil }
             return field(i)
@@ -215,18 +232,28 @@ public enum AlertsRun {
         var agg = AlertAggregate(kind: kind)
         try reader.records { (bytes, s, e) throws(AlertsInputError) in
             let row = Row(bytes: bytes, spans: split(bytes, s, e, delimiter: dialect.delimiter), columns: columns)
-            let area = (row.field(areaI) ?? "").trimmingCharacters(in: .whitespaces)
+            let area = row.trimmed(areaI)
             if area.isEmpty { agg.skipped.emptyArea += 1; return }
-            guard let dateField = row.field(dateI), let day = CivilDate.parse(dateField.utf8) else {
+            guard let day = CivilDate.parse(row.raw(dateI)) else {
                 agg.skipped.unparseableDate += 1
                 return
             }
             var holding: [String] = []
             for ind in indicators where ind.holds(row) { holding.append(ind.name) }
-            if let fi = flagsI, let flags = row.field(fi), !flags.isEmpty {
-                for code in flags.split(separator: ";") {
-                    let c = code.trimmingCharacters(in: .whitespaces)
-                    if !c.isEmpty, !holding.contains(c) { holding.append(c) }
+            if let fi = flagsI {
+                let flags = row.raw(fi)
+                var start = 0
+                while start < flags.count {
+                    var end = start
+                    while end < flags.count, flags[end] != 0x3B { end += 1 }
+                    var a = start, b = end
+                    while a < b, flags[a] == 0x20 { a += 1 }
+                    while b > a, flags[b - 1] == 0x20 { b -= 1 }
+                    if b > a {
+                        let code = String(decoding: UnsafeBufferPointer(rebasing: flags[a..<b]), as: UTF8.self)
+                        if !holding.contains(code) { holding.append(code) }
+                    }
+                    start = end + 1
                 }
             }
             agg.addRow(area: area, period: kind.ordinal(ofDay: day), holding: holding, risk: riskI.flatMap { number(row.field($0)) })

@@ -26,6 +26,14 @@ public struct CellCounts: Sendable, Equatable {
     public var riskSum: Double = 0
     public var riskN: Int = 0
     public init() {}
+
+    mutating func add(_ risk: Double?) {
+        count += 1
+        if let r = risk, r.isFinite {
+            riskSum += r
+            riskN += 1
+        }
+    }
 }
 
 /// Why a row was not counted (reported as counts only).
@@ -96,11 +104,7 @@ public struct AlertAggregate: Sendable {
     }
 
     private mutating func count(_ key: CellKey, _ risk: Double?) {
-        cells[key, default: CellCounts()].count += 1
-        if let r = risk, r.isFinite {
-            cells[key, default: CellCounts()].riskSum += r
-            cells[key, default: CellCounts()].riskN += 1
-        }
+        cells[key, default: CellCounts()].add(risk)
     }
 
     private mutating func internArea(_ area: String) -> Int {
