@@ -43,22 +43,22 @@ let package = Package(
             name: "RiskAlerts",
             dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModels", "RiskModelCatalog"]
         ),
+        .target(name: "RiskReport", exclude: ["README.md"]),
 
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),
         .target(
             name: "RiskBatch",
             dependencies: [
-                "RiskCore", "RiskModels", "RiskAlerts", "RiskModelCatalog",
+                "RiskLinearAlgebra", "RiskCore", "RiskModels", "RiskAlerts", "RiskModelCatalog",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
             name: "riskengine",
             dependencies: [
-                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport",
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
@@ -71,6 +71,15 @@ let package = Package(
         .testTarget(
             name: "RiskLinearAlgebraTests",
             dependencies: ["RiskLinearAlgebra", "RiskTestSupport"]
+        ),
+        .testTarget(
+            name: "RiskCoreTests",
+            dependencies: ["RiskCore", "RiskTestSupport"]
+        ),
+        .testTarget(
+            name: "RiskAlertsTests",
+            dependencies: ["RiskAlerts", "RiskCore", "RiskTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "RiskModelsTests",
@@ -87,11 +96,7 @@ let package = Package(
             dependencies: ["RiskImport", "RiskCore", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(
-            name: "RiskAlertsTests",
-            dependencies: ["RiskAlerts", "RiskTestSupport"],
-            resources: [.copy("Fixtures")]
-        ),
+        .testTarget(name: "RiskReportTests", dependencies: ["RiskReport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["RiskTestSupport", "riskengine"]

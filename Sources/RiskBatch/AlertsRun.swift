@@ -280,7 +280,7 @@ public struct AlertsSummary: Sendable, Equatable {
     public var periods: Int
     public var indicators: Int
     public var alertRows: Int
-    public var published: [AlertLevel: Int]
+    public var published: [SignalLevel: Int]
 }
 
 extension AlertsRun {
@@ -331,7 +331,7 @@ extension AlertsRun {
         } catch {
             throw .input(error)
         }
-        var published: [AlertLevel: Int] = [:]
+        var published: [SignalLevel: Int] = [:]
         var seen = Set<String>()
         for r in rows where r.level != .none {
             // Count each area × indicator × period once.

@@ -37,19 +37,15 @@ public struct InputLayout: Sendable {
     let conversions: [UnitConversion?]
     let codes: [[String: String]?]
     let alternatives: [[UnitConversion]]
-    /// Raw slots (id is 0 when present) of columns that identify a person.
+    /// Raw slots (id is 0 when present) of columns that identify a person: marked so by the
+    /// mapping, or recognised by name (`ColumnPrivacy`).
     public let identifyingRaw: Set<Int>
+    /// Raw slots the mapping marks as identifying.
+    public let markedIdentifyingRaw: Set<Int>
     /// Header columns (0-based) by role, for `mapping check`: canonical field → column.
     public let fieldColumns: [String: Int]
     /// Folded header names that name the same field twice (mapping ambiguity).
     public let mappingNotes: [String]
-
-    /// Column names that identify a person when no mapping says so (folded).
-    static let identifyingNames: Set<String> = [
-        "name", "full name", "ho ten", "ho va ten", "ten", "cccd", "so cccd", "cmnd", "so cmnd", "ma the bhyt",
-        "so the bhyt", "insurance number", "dia chi", "address", "phone", "dien thoai", "so dien thoai",
-        "birth date", "ngay sinh", "date of birth", "dob", "email",
-    ]
 
     /// Builds the layout; `needed` are canonical field indexes any model or flag reads.
     public init(header: [String], needed: Set<Int>, mapping: Mapping? = nil, dialect: InputDialect = .standard) throws(BatchError) {
@@ -64,6 +60,7 @@ public struct InputLayout: Sendable {
         var conversions: [UnitConversion?] = []
         var codes: [[String: String]?] = []
         var identifying = Set<Int>()
+        var marked = Set<Int>()
         var notes: [String] = []
         // What each column is: the mapping's rule, else a canonical name.
         let rules = header.map { mapping?.rule(forHeader: $0) }
@@ -103,7 +100,8 @@ public struct InputLayout: Sendable {
                 let slot = (hasID ? 1 : 0) + pass.count
                 roles.append(.raw(slot: slot))
                 pass.append(name)
-                if rule?.identifying == true || Self.identifyingNames.contains(TextFolding.fold(name)) {
+                if rule?.identifying == true { marked.insert(slot) }
+                if rule?.identifying == true || ColumnPrivacy.isIdentifying(name) || ColumnPrivacy.isIDLike(name) {
                     identifying.insert(slot)
                 }
             }
@@ -114,6 +112,7 @@ public struct InputLayout: Sendable {
             conv == nil ? Units.alternatives(CanonicalSchema.fields[fi].name) : []
         }
         self.identifyingRaw = identifying
+        self.markedIdentifyingRaw = marked
         self.mappingNotes = notes
         var fc: [String: Int] = [:]
         for (fi, c) in seen { fc[CanonicalSchema.fields[fi].name] = c }

@@ -32,14 +32,16 @@ public struct MappingDefinition: Codable, Sendable, Equatable {
 
 /// Problems with a mapping file.
 public enum MappingError: Error, Equatable, Sendable, CustomStringConvertible {
-    case unreadable(file: String, problem: String)
+    case cannotRead(file: String, problem: FileProblem)
+    case malformed(file: String, problem: JSONProblem)
     case invalid(file: String, key: String, problem: String)
     case unknownMapping(id: String, known: [String])
 
     public var description: String {
         switch self {
-        case .unreadable(let f, let p): return "\(f): \(p)"
-        case .invalid(let f, let k, let p): return "\(f): \(k): \(p)"
+        case .cannotRead(let f, let p): return "cannot read the mapping file \(f): \(p); check the path given to --mapping"
+        case .malformed(let f, let p): return "mapping file \(f): \(p); fix the JSON of the mapping file"
+        case .invalid(let f, let k, let p): return "mapping file \(f): key path \(k): \(p)"
         case .unknownMapping(let id, let known): return "unknown mapping '\(id)'; built-in mappings: \(known.joined(separator: ", "))"
         }
     }
@@ -71,7 +73,7 @@ public struct Mapping: Sendable {
         do {
             d = try JSONDecoder().decode(MappingDefinition.self, from: Data(text.utf8))
         } catch {
-            throw .unreadable(file: file, problem: "\(error)")
+            throw .malformed(file: file, problem: JSONProblem(error))
         }
         guard d.format == "riskengine.mapping/1" else { throw .invalid(file: file, key: "format", problem: "expected \"riskengine.mapping/1\"") }
         var rules: [String: Rule] = [:]
@@ -123,9 +125,8 @@ public struct Mapping: Sendable {
         guard FileManager.default.fileExists(atPath: nameOrPath) else {
             throw .unknownMapping(id: nameOrPath, known: builtIns.keys.sorted())
         }
-        guard let text = try? String(contentsOfFile: nameOrPath, encoding: .utf8) else {
-            throw .unreadable(file: nameOrPath, problem: "cannot read the file as UTF-8")
-        }
+        let text: String
+        do { text = try TextFile.read(nameOrPath) } catch { throw .cannotRead(file: nameOrPath, problem: error) }
         return try decode(text, file: nameOrPath)
     }
 }

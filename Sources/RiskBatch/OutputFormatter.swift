@@ -4,7 +4,7 @@ import RiskAlerts
 import RiskCore
 import RiskModels
 
-/// Turns parsed and scored chunks into output CSV bytes (../SCHEMA.md): `id`, each model's
+/// Turns parsed and scored chunks into output CSV bytes (README.md, "Input and output"): `id`, each model's
 /// outcome columns, each model's status column, `flags`, then the pass-through columns as they
 /// were in the input.
 final class OutputFormatter: Sendable {
@@ -18,9 +18,16 @@ final class OutputFormatter: Sendable {
     /// Per model, per band: flag bytes `<model>:<band code>`.
     let bandFlags: [[[UInt8]]]
     let urgentFlag: [UInt8]
+    /// Whether the built-in urgent-BP flag is written: not when an alert rule has its code (the
+    /// rule file's `bp_urgent` replaces it).
+    let writesUrgentFlag: Bool
+    /// Per alert rule (`options.alertRules`, in file order): its id as flag bytes.
+    let ruleFlags: [[UInt8]]
     let okBytes: [UInt8] = Array("ok".utf8)
-    /// Raw pass-through slots written (identifying ones are dropped when pseudonymising).
+    /// Raw pass-through slots written (with `--pseudonymise`: only those `ColumnPrivacy` does not drop).
     let writtenRaw: [Int]
+    /// Per raw slot: written as a keyed hash (id-like columns with `--pseudonymise`).
+    let hashedRaw: [Bool]
     /// The pseudonymisation key bytes (a SymmetricKey is made per use: it is not Sendable).
     let pseudonymKey: [UInt8]?
     /// Per field slot, the input column's header (for the rejects file).
@@ -36,10 +43,29 @@ final class OutputFormatter: Sendable {
         self.columnLabels = options.models.flatMap { m in m.outputLabels.map { $0?.map { Array($0.utf8) } } }
         self.bandFlags = options.models.map { m in options.flags.riskBands.bands.map { Array("\(m.id):\($0.code)".utf8) } }
         self.urgentFlag = Array(options.flags.bloodPressure.urgent.code.utf8)
+        let urgentCode = options.flags.bloodPressure.urgent.code
+        self.writesUrgentFlag = !(options.alertRules?.rules.contains { $0.id == urgentCode } ?? false)
+        self.ruleFlags = options.alertRules?.rules.map { Array($0.id.utf8) } ?? []
         let firstPass = layout.hasID ? 1 : 0
         let passSlots = Array(firstPass..<(firstPass + layout.passThrough.count))
         self.pseudonymKey = options.pseudonymisationKey
-        self.writtenRaw = options.pseudonymisationKey == nil ? passSlots : passSlots.filter { !layout.identifyingRaw.contains($0) }
+        var hashed = [Bool](repeating: false, count: firstPass + layout.passThrough.count)
+        if options.pseudonymisationKey == nil {
+            self.writtenRaw = passSlots
+        } else {
+            let keep = Set(options.keepColumns.map(TextFolding.fold))
+            var written: [Int] = []
+            for slot in passSlots {
+                let treatment = ColumnPrivacy.treatment(
+                    header: layout.passThrough[slot - firstPass],
+                    markedIdentifying: layout.markedIdentifyingRaw.contains(slot), keepColumns: keep)
+                if treatment == .drop { continue }
+                written.append(slot)
+                hashed[slot] = treatment == .pseudonymise
+            }
+            self.writtenRaw = written
+        }
+        self.hashedRaw = hashed
         var names = [String](repeating: "", count: layout.fields.count)
         for (c, role) in layout.roles.enumerated() { if case .field(let slot) = role { names[slot] = layout.header[c] } }
         self.slotColumns = names
@@ -66,6 +92,19 @@ final class OutputFormatter: Sendable {
     var writtenPassThrough: [String] {
         let firstPass = layout.hasID ? 1 : 0
         return writtenRaw.map { layout.passThrough[$0 - firstPass] }
+    }
+
+    /// Pass-through columns not written (`--pseudonymise`), in input order.
+    var droppedPassThrough: [String] {
+        let firstPass = layout.hasID ? 1 : 0
+        let written = Set(writtenRaw)
+        return layout.passThrough.indices.filter { !written.contains($0 + firstPass) }.map { layout.passThrough[$0] }
+    }
+
+    /// Pass-through columns written as keyed hashes, in input order.
+    var pseudonymisedPassThrough: [String] {
+        let firstPass = layout.hasID ? 1 : 0
+        return writtenRaw.filter { hashedRaw[$0] }.map { layout.passThrough[$0 - firstPass] }
     }
 
     func headerLine() -> [UInt8] {
@@ -134,12 +173,18 @@ final class OutputFormatter: Sendable {
         let dbpPlausible = CanonicalSchema.fields[dbpField].plausible!
         let rules = options.flags
         var urgentCount = 0
-        for r in 0..<n where !parsed.records.malformed[r] {
+        for r in 0..<n where writesUrgentFlag && !parsed.records.malformed[r] {
             var s = Double.nan
             var d = Double.nan
             if let sbp, sbp.states[r] == .present, sbpPlausible.contains(sbp.values[r]) { s = sbp.values[r] }
             if let dbp, dbp.states[r] == .present, dbpPlausible.contains(dbp.values[r]) { d = dbp.values[r] }
             if rules.isUrgent(sbp: s, dbp: d) { urgent[r] = true; urgentCount += 1 }
+        }
+        // Alert rules, evaluated over the chunk's columns (inputs as read or derived, model outputs).
+        var fired: [[Bool]] = []
+        var ruleTally = [Int](repeating: 0, count: ruleFlags.count)
+        if let alertRules = options.alertRules {
+            fired = alertRules.evaluate(rows: n, columns: alertRules.chunkColumns(chunk: parsed.records, models: models, scores: scores))
         }
         let rawCount = parsed.rawCount
         let bandBounds = rules.riskBands.bands.compactMap(\.below)
@@ -207,12 +252,28 @@ final class OutputFormatter: Sendable {
                 if urgent[r] {
                     if !first { out.append(0x3B) }
                     out.append(contentsOf: urgentFlag)
+                    first = false
+                }
+                if !parsed.records.malformed[r] {
+                    for k in 0..<fired.count where fired[k][r] {
+                        if !first { out.append(0x3B) }
+                        out.append(contentsOf: ruleFlags[k])
+                        ruleTally[k] += 1
+                        first = false
+                    }
                 }
                 // pass-through
+                // (With --pseudonymise a malformed row's cells may be shifted: none is echoed.)
+                let echo = key == nil || !parsed.records.malformed[r]
                 for k in writtenRaw {
                     out.append(0x2C)
                     let s = Int(spans[(r * rawCount + k) * 2]), e = Int(spans[(r * rawCount + k) * 2 + 1])
-                    if e > s { appendRaw(UnsafeBufferPointer(rebasing: bytes[s..<e]), to: &out) }
+                    guard e > s, echo else { continue }
+                    if let key, hashedRaw[k] {
+                        out.append(contentsOf: pseudonym(UnsafeBufferPointer(rebasing: bytes[s..<e]), key))
+                    } else {
+                        appendRaw(UnsafeBufferPointer(rebasing: bytes[s..<e]), to: &out)
+                    }
                 }
                 // kept canonical fields
                 for fi in keptFields {
@@ -235,6 +296,7 @@ final class OutputFormatter: Sendable {
             }
         }
         if urgentCount > 0 { counts.flags[String(decoding: urgentFlag, as: UTF8.self)] = urgentCount }
+        for (k, c) in ruleTally.enumerated() where c > 0 { counts.flags[String(decoding: ruleFlags[k], as: UTF8.self), default: 0] += c }
         counts.unitSuspects = parsed.unitSuspects
         counts.unitConversions = parsed.unitConversions
         var result = ChunkResult(bytes: out, counts: counts, idPlaceholders: placeholders)

@@ -39,6 +39,12 @@ public struct ScoreOptions: Sendable {
     /// Canonical input fields to write after the pass-through columns (as read, converted to
     /// canonical units, or derived), e.g. age for area tables of pseudonymised output.
     public var keepFields: [String] = []
+    /// With a pseudonymisation key: input columns (names as written, matched folded) that are not
+    /// canonical fields and are kept as they are (`--keep-column`); every other such column is
+    /// pseudonymised or dropped (`ColumnPrivacy`).
+    public var keepColumns: [String] = []
+    /// Alert rules whose ids are written into `flags` where they fire (nil: none).
+    public var alertRules: AlertRules?
 
     public init(
         models: [CompiledModel], derivations: [Derivation] = [], digits: Int = 2,
@@ -67,13 +73,16 @@ public struct RunSummary: Sendable {
     public var statusCounts: [[String: Int]] = []
     /// Per model: rows per risk band (band codes of the flag rules, in band order).
     public var bandCounts: [[Int]] = []
-    /// Rows flagged per flag code (blood pressure).
+    /// Rows flagged per flag code: every code the run can write (`model:band` for each model's
+    /// risk bands, then the blood-pressure rule), 0 where no row got it.
     public var flagCounts: [String: Int] = [:]
     public var modelIDs: [String] = []
     public var bandCodes: [String] = []
     public var absentFields: [String] = []
     public var passThroughColumns: [String] = []
     public var droppedColumns: [String] = []
+    /// Pass-through columns written as keyed hashes (`--pseudonymise`).
+    public var pseudonymisedColumns: [String] = []
     public var hasIDColumn = true
     /// Input dialect as read.
     public var delimiter = ","
@@ -102,7 +111,8 @@ public struct RunSummary: Sendable {
             let counts = statusCounts[m].sorted { ($0.key == "ok" ? 0 : 1, -$0.value, $0.key) < ($1.key == "ok" ? 0 : 1, -$1.value, $1.key) }
             s += "\(id): " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
         }
-        for (code, n) in flagCounts.sorted(by: { $0.key < $1.key }) { s += "flag \(code): \(n)\n" }
+        // Risk-band codes (model:band) are counted in the manifest; the summary shows the others.
+        for (code, n) in flagCounts.sorted(by: { $0.key < $1.key }) where !code.contains(":") { s += "flag \(code): \(n)\n" }
         for note in mappingNotes { s += "mapping: \(note)\n" }
         for (k, n) in unitSuspects.sorted(by: { $0.key < $1.key }) {
             let parts = k.split(separator: ":")
@@ -250,7 +260,7 @@ public enum ScoreRun {
         buffer.removeFirst(headerEnd ?? buffer.count)
 
         let layout = try InputLayout(
-            header: header, needed: neededFields(options.models, derivations: options.derivations, keep: options.keepFields),
+            header: header, needed: neededFields(options.models, derivations: options.derivations, keep: options.keepFields + (options.alertRules?.canonicalFields ?? [])),
             mapping: options.mapping, dialect: dialect)
         let formatter = OutputFormatter(options: options, layout: layout)
         try sink.write(formatter.headerLine())
@@ -260,11 +270,15 @@ public enum ScoreRun {
         summary.statusCounts = Array(repeating: [:], count: options.models.count)
         summary.bandCounts = Array(repeating: Array(repeating: 0, count: options.flags.riskBands.bands.count), count: options.models.count)
         summary.bandCodes = options.flags.riskBands.bands.map(\.code)
+        for code in options.flags.codes(models: summary.modelIDs) { summary.flagCounts[code] = 0 }
+        let ruleOnly = Set(options.alertRules?.canonicalFields ?? []).subtracting(
+            neededFields(options.models, derivations: options.derivations, keep: options.keepFields).map { CanonicalSchema.fields[$0].name })
         summary.absentFields = layout.absentFields.filter { name in
-            !(CanonicalSchema.indexByName[name].map { options.parameters.values[$0] != nil } ?? false)
+            !ruleOnly.contains(name) && !(CanonicalSchema.indexByName[name].map { options.parameters.values[$0] != nil } ?? false)
         }
         summary.passThroughColumns = formatter.writtenPassThrough
-        summary.droppedColumns = layout.passThrough.filter { !formatter.writtenPassThrough.contains($0) }
+        summary.droppedColumns = formatter.droppedPassThrough
+        summary.pseudonymisedColumns = formatter.pseudonymisedPassThrough
         summary.delimiter = dialect.delimiter == 0x3B ? ";" : (dialect.delimiter == 0x09 ? "tab" : ",")
         summary.decimalComma = dialect.decimalComma
         summary.mappingNotes = layout.mappingNotes
@@ -397,7 +411,12 @@ extension RunSummary {
         blankLines += c.blank
         malformedRows += c.malformed
         for (m, d) in c.status.enumerated() { for (k, v) in d { statusCounts[m][k, default: 0] += v } }
-        for (m, b) in c.bands.enumerated() { for (k, v) in b.enumerated() { bandCounts[m][k] += v } }
+        for (m, b) in c.bands.enumerated() {
+            for (k, v) in b.enumerated() {
+                bandCounts[m][k] += v
+                flagCounts[modelIDs[m] + ":" + bandCodes[k], default: 0] += v
+            }
+        }
         for (k, v) in c.flags { flagCounts[k, default: 0] += v }
         for (k, v) in c.unitSuspects { unitSuspects[k, default: 0] += v }
         for (k, v) in c.unitConversions { unitConversions[k, default: 0] += v }

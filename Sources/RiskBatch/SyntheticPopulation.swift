@@ -1,10 +1,21 @@
 // A seeded synthetic adult population in the canonical schema, with Vietnam-like risk-factor
-// prevalences (../DOMAIN.md, STEPS 2015/2021), for demos, tests and benchmarks. Not real people.
+// prevalences (WHO STEPS surveys of Viet Nam, 2015 and 2021), for demos, tests and benchmarks. Not real people.
 //
 // Targets (adults 30-85): smoking men ~45 %, women ~1.5 % (STEPS 2015: 50.6 % / 1.5 % at 18-69,
 // falling with age); raised BP (>=140/90 or treated) ~25-30 %; BMI mean ~22.5, >=25 in ~18 %;
 // diabetes ~7 % (about 1 in 14); TC mean ~4.9 mmol/L; race 'other' except a small synthetic share
 // of 'white' (3 %) and 'black' (1 %) rows so every PCE equation is exercised.
+//
+// Every shipped model finds its inputs, so the demo scores most people each model applies to:
+// - QRISK3: ethnicity (codes 1-9; 'other' race is 5 "other Asian"), a Townsend score (UK-specific,
+//   drawn around 0 as a placeholder), smoking category (0 non, 1 ex, 2 light, 3 moderate, 4 heavy),
+//   diabetes type, SD of repeated SBP and the condition flags at low prevalences;
+// - KFRE 4/8-variable: a chronic-kidney-disease subgroup (~9 %, more with age and diabetes) with
+//   eGFR 10-59 and raised albuminuria, plus albumin, calcium, phosphate and bicarbonate for
+//   everyone (lower albumin and bicarbonate, higher phosphate as eGFR falls);
+// - CKD-EPI 2021: creatinine consistent with the eGFR drawn;
+// - FINDRISC: waist, BMI, activity, fruit and vegetables, glucose history, family history.
+// Synthetic: the numbers are plausible, not estimates for any population.
 import Foundation
 
 public struct SyntheticPopulation {
@@ -12,7 +23,10 @@ public struct SyntheticPopulation {
         "id", "age", "sex", "race", "smoker", "diabetes", "sbp", "dbp", "bp_treated", "total_chol",
         "hdl", "bmi", "height_cm", "weight_kg", "waist_cm", "egfr", "creatinine", "uacr", "hba1c",
         "fasting_glucose", "statin", "physically_active", "daily_fruit_veg", "high_glucose_history",
-        "family_history_diabetes",
+        "family_history_diabetes", "ethnicity", "townsend", "smoking_category", "diabetes_type", "sbp_sd",
+        "family_history_chd", "atrial_fibrillation", "rheumatoid_arthritis", "ckd_stage_3_5", "migraine", "sle",
+        "severe_mental_illness", "atypical_antipsychotic", "corticosteroids", "erectile_dysfunction",
+        "albumin", "calcium", "phosphate", "bicarbonate",
     ]
 
     private var state: UInt64
@@ -76,7 +90,11 @@ public struct SyntheticPopulation {
         let weight = (bmi * height * height / 10000 * 10).rounded() / 10
         let bmiOut = (weight / (height * height / 10000) * 10).rounded() / 10
         let waist = (min(max(40 + 2.0 * bmiOut + (male ? 4 : 0) + 5 * normal(), 55), 150)).rounded()
-        let egfr = min(max(112 - 1.0 * (age - 30) + 13 * normal(), 8), 150).rounded()
+        // A chronic-kidney-disease subgroup (eGFR 10-59, KDIGO G3a-G5) so that KFRE applies.
+        let ckd = uniform() < Self.logistic(-3.2 + 0.55 * a10 + 0.9 * (diabetes ? 1 : 0))
+        let egfr = ckd
+            ? (10 + 49 * pow(uniform(), 0.6)).rounded()
+            : min(max(112 - 1.0 * (age - 30) + 13 * normal(), 60), 150).rounded()
         let hba1c = (min(max(diabetes ? 7.6 + 1.4 * normal() : 5.4 + 0.4 * normal(), 4), 14) * 10).rounded() / 10
         let fpg = (min(max(diabetes ? 8.5 + 2.5 * normal() : 5.0 + 0.55 * normal(), 3), 25) * 10).rounded() / 10
         let statin = uniform() < Self.logistic(-3.6 + 0.9 * (tc - 4.9) + 1.2 * (diabetes ? 1 : 0) + 0.3 * a10)
@@ -86,12 +104,35 @@ public struct SyntheticPopulation {
         let base = egfr / (142 * pow(0.9938, age) * (male ? 1 : 1.012))
         let ratio = base >= 1 ? pow(base, 1 / alpha) : pow(base, 1 / -1.2)
         let creatinine = (ratio * kappa * 88.4 * (1 + 0.05 * normal())).rounded()
-        let uacr = (exp(2.3 + 1.1 * normal() + (diabetes ? 0.8 : 0) + 0.01 * (sbp - 128)) * 10).rounded() / 10
+        let uacr = (min(exp(2.3 + 1.1 * normal() + (diabetes ? 0.8 : 0) + (ckd ? 2.0 : 0) + 0.01 * (sbp - 128)), 20_000) * 10).rounded() / 10
         let active = uniform() < 0.55
         let fruit = uniform() < 0.6
         let glucoseHistory = diabetes || uniform() < 0.05
         let famRoll = uniform()
         let familyDiabetes = famRoll < 0.12 ? 2 : (famRoll < 0.2 ? 1 : 0)
+        // QRISK3 extras.
+        let ethnicity = race == "white" ? 1 : (race == "black" ? 7 : (uniform() < 0.03 ? 8 : 5))
+        let townsend = min(max(3 * normal(), -7), 11)
+        let exSmoker = !smoker && uniform() < (male ? 0.15 : 0.01)
+        let intensity = uniform()
+        let smokingCategory = smoker ? (intensity < 0.3 ? 2 : (intensity < 0.75 ? 3 : 4)) : (exSmoker ? 1 : 0)
+        let diabetesType = diabetes ? (uniform() < 0.03 ? "type1" : "type2") : "none"
+        let sbpSD = min(max(8 + 4 * normal(), 0), 30)
+        let familyCHD = uniform() < 0.12
+        let af = uniform() < Self.logistic(-5.6 + 0.9 * a10)
+        let ra = uniform() < 0.01
+        let migraine = uniform() < (male ? 0.05 : 0.12)
+        let sle = uniform() < 0.001
+        let smi = uniform() < 0.01
+        let antipsychotic = uniform() < (smi ? 0.5 : 0.002)
+        let steroids = uniform() < 0.02
+        let ed = male && uniform() < Self.logistic(-2.4 + 0.8 * a10 + 0.7 * (diabetes ? 1 : 0))
+        // KFRE-8 laboratory values, shifting as eGFR falls below 60.
+        let loss = max(60 - egfr, 0) / 45
+        let albumin = min(max(42 - 4 * loss + 3 * normal(), 20), 55)
+        let calcium = min(max(2.35 - 0.12 * loss + 0.1 * normal(), 1.6), 3.0)
+        let phosphate = min(max(1.1 + 0.45 * loss + 0.15 * normal(), 0.5), 3.5)
+        let bicarbonate = min(max(25.5 - 4 * loss + 2.3 * normal(), 10), 35)
         func f(_ x: Double, _ d: Int) -> String { String(format: "%.\(d)f", x) }
         let b: (Bool) -> String = { $0 ? "1" : "0" }
         return [
@@ -99,6 +140,9 @@ public struct SyntheticPopulation {
             String(Int(sbp)), String(Int(dbp)), b(treated), f(tc, 2), f(hdl, 2), f(bmiOut, 1), String(Int(height)),
             f(weight, 1), String(Int(waist)), String(Int(egfr)), String(Int(creatinine)), f(uacr, 1), f(hba1c, 1),
             f(fpg, 1), b(statin), b(active), b(fruit), b(glucoseHistory), String(familyDiabetes),
+            String(ethnicity), f(townsend, 2), String(smokingCategory), diabetesType, f(sbpSD, 1),
+            b(familyCHD), b(af), b(ra), b(egfr < 60), b(migraine), b(sle), b(smi), b(antipsychotic), b(steroids),
+            b(ed), f(albumin, 1), f(calcium, 2), f(phosphate, 2), f(bicarbonate, 1),
         ].joined(separator: ",")
     }
 

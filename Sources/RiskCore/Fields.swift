@@ -1,4 +1,4 @@
-// RiskCore: the canonical input record of ../SCHEMA.md as code — field names, kinds, canonical
+// RiskCore: the canonical input record (README.md, "Input and output") as code — field names, kinds, canonical
 // units, plausibility limits and category vocabularies — plus the per-row status values. It knows
 // nothing of CSV or of any model.
 
@@ -181,7 +181,7 @@ public struct FieldSpec: Sendable, Equatable {
     public let meaning: String
 }
 
-/// The canonical schema (../SCHEMA.md): every field a model may name.
+/// The canonical schema (README.md, "Input and output"): every field a model may name.
 public enum CanonicalSchema {
     public static let sex = Vocabulary(
         ["female", "male"],
@@ -210,7 +210,7 @@ public enum CanonicalSchema {
         FieldSpec(name: n, kind: .category(v), unit: "", plausible: nil, meaning: m)
     }
 
-    /// All fields, in the order of ../SCHEMA.md. Plausibility limits are deliberately wide: they
+    /// All fields, in the documented order. Plausibility limits are deliberately wide: they
     /// catch wrong units and typing errors (cholesterol in mg/dL, SBP 1320), not unusual people.
     public static let fields: [FieldSpec] = [
         num("age", "years", 0, 120, "age at assessment"),
@@ -222,6 +222,7 @@ public enum CanonicalSchema {
         num("sbp", "mmHg", 50, 300, "systolic blood pressure"),
         num("dbp", "mmHg", 20, 200, "diastolic blood pressure"),
         flag("bp_treated", "on antihypertensive drugs"),
+        flag("hypertension", "diagnosed hypertension (ICD-10 I10-I15), read by alert rules only"),
         flag("statin", "on lipid-lowering drugs"),
         num("total_chol", "mmol/L", 0.5, 25, "total cholesterol"),
         num("hdl", "mmol/L", 0.1, 6, "HDL cholesterol"),

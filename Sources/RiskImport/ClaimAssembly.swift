@@ -4,9 +4,14 @@
 // - Assessment date A: `asOf`, else the patient's latest visit date (NGAY_RA, else NGAY_VAO).
 // - Visits count (diagnoses, drugs, weight) when they start (NGAY_VAO, else NGAY_RA) on or before A.
 // - Demographics (birth date, sex, residence codes) come from the latest counted visit.
-// - Labs: for each measurement, the latest result (NGAY_KQ, else the visit date) on or before A; ties
-//   go to the record read last. Results after A are left out, with a problem.
+// - Labs: for each measurement, across all files of the batch, the latest result on or before A by
+//   time stamp (NGAY_KQ date and time; a date without time counts as 00:00; no NGAY_KQ: the visit's
+//   time stamp); equal time stamps go to the record read last (later file in argument order, then
+//   later record in the file). Results after A are left out, with a problem.
+// - Age: RiskCore's calendar age (`CalendarDate.age`) at A, the rule the CSV path applies to
+//   birth_date and assessment_date.
 import Foundation
+import RiskCore
 
 struct Collector {
     let lists: ClaimCodeLists
@@ -15,14 +20,14 @@ struct Collector {
     private struct Visit {
         let file: String, index: Int, order: Int
         let key: String, patient: String
-        let start: Day?, end: Day?
+        let start: ClaimTime?, end: ClaimTime?
         let diabetes: Bool, hypertension: Bool, stroke: Bool, mi: Bool
         let weight: Double?
         let birthRaw: String, sexRaw: String, province: String, commune: String
         /// The visit's date for ordering and the default assessment date.
-        var date: Day? { end ?? start }
+        var date: ClaimTime? { end ?? start }
         /// The date that decides whether the visit counts at the assessment date.
-        var startDate: Day? { start ?? end }
+        var startDate: ClaimTime? { start ?? end }
     }
 
     private struct PendingDrug { let file: String, index: Int, key: String, groups: Set<ClaimCodeLists.DrugGroup> }
@@ -30,7 +35,7 @@ struct Collector {
     private struct PendingLab {
         let file: String, index: Int, order: Int, key: String
         let field: LabField, value: Double
-        let resultDay: Day?
+        let resultTime: ClaimTime?
         let dateMissing: Bool
         /// Problems that qualify the value (censored, unit inferred), reported only if it is used.
         let notes: [(field: String, reason: String)]
@@ -38,7 +43,7 @@ struct Collector {
 
     private struct Observation {
         let lab: PendingLab
-        let day: Day
+        let time: ClaimTime
     }
 
     private var visits: [String: Visit] = [:]
@@ -53,23 +58,22 @@ struct Collector {
         problems.append(.init(file: file, table: table.rawValue, record: index, field: field, reason: reason))
     }
 
-    mutating func add(_ table: ClaimTableRecords, file: String) {
-        for record in table.records {
-            order += 1
-            switch table.table {
-            case .xml1: addVisit(record, file: file)
-            case .xml2: addDrug(record, file: file)
-            case .xml4: addLab(record, file: file)
-            }
+    /// Adds one record; records must come in batch order (files in argument order, records in file order).
+    mutating func add(_ record: ClaimRecord, file: String) {
+        order += 1
+        switch record.table {
+        case .xml1: addVisit(record, file: file)
+        case .xml2: addDrug(record, file: file)
+        case .xml4: addLab(record, file: file)
         }
     }
 
     // MARK: Records
 
-    private mutating func date(_ record: ClaimRecord, _ tag: String, file: String) -> Day? {
+    private mutating func date(_ record: ClaimRecord, _ tag: String, file: String) -> ClaimTime? {
         let raw = record[tag]
         if raw.isEmpty { return nil }
-        guard let day = Day.parse(raw) else {
+        guard let day = ClaimTime.parse(raw) else {
             problem(file, record.table, record.index, tag, "invalid_date")
             return nil
         }
@@ -102,10 +106,10 @@ struct Collector {
         var weight: Double?
         let rawWeight = r["CAN_NANG"]
         if !rawWeight.isEmpty {
-            if let w = ClaimValues.decimal(rawWeight) {
-                weight = w > 0 ? w : nil  // 0 is the usual placeholder for "not weighed"
-            } else {
-                problem(file, .xml1, r.index, "CAN_NANG", "invalid_number")
+            switch ClaimValues.number(rawWeight) {
+            case .value(let w): weight = w > 0 ? w : nil  // 0 is the usual placeholder for "not weighed"
+            case .invalid: problem(file, .xml1, r.index, "CAN_NANG", "invalid_number")
+            case .ambiguous: problem(file, .xml1, r.index, "CAN_NANG", "ambiguous_number")
             }
         }
         visits[key] = Visit(
@@ -131,6 +135,7 @@ struct Collector {
         switch ClaimValues.labValue(r["GIA_TRI"]) {
         case .missing: return
         case .invalid: return problem(file, .xml4, r.index, "GIA_TRI", "invalid_number")
+        case .ambiguous: return problem(file, .xml4, r.index, "GIA_TRI", "ambiguous_number")
         case .value(let x, let censored):
             raw = x
             if censored { notes.append(("GIA_TRI", "censored")) }
@@ -154,15 +159,15 @@ struct Collector {
         guard let value = field.canonical(raw, from: unit) else {
             return problem(file, .xml4, r.index, "DON_VI_DO", "unit_unknown:\(field.rawValue)")
         }
-        let resultDay = date(r, "NGAY_KQ", file: file)
+        let resultTime = date(r, "NGAY_KQ", file: file)
         labs.append(PendingLab(
             file: file, index: r.index, order: order, key: key, field: field, value: value,
-            resultDay: resultDay, dateMissing: r["NGAY_KQ"].isEmpty, notes: notes))
+            resultTime: resultTime, dateMissing: r["NGAY_KQ"].isEmpty, notes: notes))
     }
 
     // MARK: Patients
 
-    func latest<T>(_ items: [T], date: (T) -> Day?, order: (T) -> Int) -> T? {
+    func latest<T>(_ items: [T], date: (T) -> ClaimTime?, order: (T) -> Int) -> T? {
         items.max { a, b in
             let da = date(a), db = date(b)
             if da != db {
@@ -174,7 +179,7 @@ struct Collector {
         }
     }
 
-    mutating func assemble(asOf: Day?) -> ClaimImportResult {
+    mutating func assemble(asOf: Int?) -> ClaimImportResult {
         var drugsByVisit: [String: [Set<ClaimCodeLists.DrugGroup>]] = [:]
         for d in drugs {
             guard visits[d.key] != nil else {
@@ -189,38 +194,41 @@ struct Collector {
                 problems.append(.init(file: lab.file, table: "XML4", record: lab.index, field: "MA_LK", reason: "unlinked_visit"))
                 continue
             }
-            var day = lab.resultDay
-            if day == nil {
+            var time = lab.resultTime
+            if time == nil {
                 if lab.dateMissing {
                     problems.append(.init(file: lab.file, table: "XML4", record: lab.index, field: "NGAY_KQ", reason: "missing_date"))
                 }
-                day = visit.date
+                time = visit.date
             }
-            guard let d = day else { continue }
-            labsByPatient[visit.patient, default: []].append(Observation(lab: lab, day: d))
+            guard let t = time else { continue }
+            labsByPatient[visit.patient, default: []].append(Observation(lab: lab, time: t))
         }
 
         var rows: [[String]] = []
+        var scoringRows: [[String]] = []
         for patient in visitsByPatient.keys.sorted() {
             let all = (visitsByPatient[patient] ?? []).compactMap { visits[$0] }
-            rows.append(row(patient: patient, visits: all, labs: labsByPatient[patient] ?? [], drugsByVisit: drugsByVisit, asOf: asOf))
+            let r = row(patient: patient, visits: all, labs: labsByPatient[patient] ?? [], drugsByVisit: drugsByVisit, asOf: asOf)
+            rows.append(r.export)
+            scoringRows.append(r.scoring)
         }
-        return ClaimImportResult(header: ClaimImport.header, rows: rows, problems: problems)
+        return ClaimImportResult(header: ClaimImport.header, rows: rows, scoringRows: scoringRows, problems: problems)
     }
 
     private mutating func row(
         patient: String, visits all: [Visit], labs: [Observation],
-        drugsByVisit: [String: [Set<ClaimCodeLists.DrugGroup>]], asOf: Day?
-    ) -> [String] {
-        guard let first = all.first else { return [] }
+        drugsByVisit: [String: [Set<ClaimCodeLists.DrugGroup>]], asOf: Int?
+    ) -> (export: [String], scoring: [String]) {
+        guard let first = all.first else { return ([], []) }
         func note(_ v: Visit, _ field: String, _ reason: String) {
             problems.append(.init(file: v.file, table: "XML1", record: v.index, field: field, reason: reason))
         }
-        let assessment = asOf ?? all.compactMap(\.date).max()
+        let assessment = asOf ?? all.compactMap(\.date?.day).max()
         if assessment == nil { note(first, "NGAY_RA", "no_assessment_date") }
         let counted = all.filter { v in
             guard let a = assessment, let d = v.startDate else { return true }
-            return d <= a
+            return d.day <= a
         }
         if counted.isEmpty { note(first, "NGAY_VAO", "no_visit_before_assessment") }
         let chosen = latest(counted.isEmpty ? all : counted, date: \.date, order: \.order) ?? first
@@ -228,14 +236,21 @@ struct Collector {
         if Set(all.map(\.birthRaw)).count > 1 { note(chosen, "NGAY_SINH", "conflicting_values") }
         if Set(all.map(\.sexRaw)).count > 1 { note(chosen, "GIOI_TINH", "conflicting_values") }
 
-        var age = ""
+        // Age: RiskCore's calendar age at A (the CSV path's derivation from birth_date); the scoring
+        // rows carry the birth date itself so that the same derivation computes it.
+        var age = "", birth = ""
         switch ClaimValues.birthDate(chosen.birthRaw) {
         case .invalid:
             note(chosen, "NGAY_SINH", chosen.birthRaw.isEmpty ? "missing_field" : "invalid_date")
         case .exact(let b), .approximated(let b):
             if case .approximated = ClaimValues.birthDate(chosen.birthRaw) { note(chosen, "NGAY_SINH", "birth_date_approximated") }
             if let a = assessment {
-                if b > a { note(chosen, "NGAY_SINH", "birth_after_assessment") } else { age = String(a.years(since: b)) }
+                if let years = CalendarDate.age(birth: b, on: a) {
+                    age = CanonicalText.number(years)
+                    birth = CanonicalText.date(b)
+                } else {
+                    note(chosen, "NGAY_SINH", "birth_after_assessment")
+                }
             }
         }
 
@@ -258,27 +273,28 @@ struct Collector {
         for field in LabField.allCases {
             var usable: [Observation] = []
             for o in labs where o.lab.field == field {
-                if let a = assessment, o.day > a {
+                if let a = assessment, o.time.day > a {
                     problems.append(.init(file: o.lab.file, table: "XML4", record: o.lab.index, field: "NGAY_KQ", reason: "after_assessment_date"))
                 } else {
                     usable.append(o)
                 }
             }
-            guard let best = latest(usable, date: { $0.day }, order: { $0.lab.order }) else { continue }
+            guard let best = latest(usable, date: { $0.time }, order: { $0.lab.order }) else { continue }
             for n in best.lab.notes {
                 problems.append(.init(file: best.lab.file, table: "XML4", record: best.lab.index, field: n.field, reason: n.reason))
             }
-            labCells[field] = ClaimValues.format(best.lab.value)
+            labCells[field] = CanonicalText.number(best.lab.value)
         }
         let weighed = counted.filter { $0.weight != nil }
-        let weight = latest(weighed, date: \.date, order: \.order)?.weight.map(ClaimValues.format) ?? ""
+        let weight = latest(weighed, date: \.date, order: \.order)?.weight.map(CanonicalText.number) ?? ""
 
-        return [
-            patient, age, sex, flag(\.diabetes), drugFlag(.antihypertensive), drugFlag(.statin),
+        let rest = [
+            sex, flag(\.diabetes), drugFlag(.antihypertensive), drugFlag(.statin),
             labCells[.totalChol] ?? "", labCells[.hdl] ?? "", labCells[.fastingGlucose] ?? "",
             labCells[.hba1c] ?? "", labCells[.creatinine] ?? "", weight,
             chosen.province, chosen.commune, flag(\.hypertension), flag(\.stroke), flag(\.mi),
-            assessment?.text ?? "",
+            assessment.map(CanonicalText.date) ?? "",
         ]
+        return ([patient, age] + rest, [patient, birth] + rest)
     }
 }

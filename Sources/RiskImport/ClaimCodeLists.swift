@@ -1,6 +1,6 @@
 // Code lists as data: Models/codelists/xml130_labs.csv (MA_CHI_SO codes and TEN_CHI_SO spellings →
-// canonical lab field) and Models/codelists/xml130_drugs.csv (MA_THUOC codes and active-ingredient
-// names in TEN_THUOC → antihypertensive / statin). Format: CSV with a header, `#` comment lines,
+// canonical lab field) and Models/codelists/xml130_drugs.csv (ATC classes and MA_THUOC codes, then
+// ingredient, brand and combination names in TEN_THUOC → antihypertensive / statin). Format: CSV with a header, `#` comment lines,
 // no quoting (terms hold no commas).
 import Foundation
 import RiskModelCatalog
@@ -23,6 +23,8 @@ public struct ClaimCodeLists: Sendable {
         let group: DrugGroup
         let code: String?
         let words: [String]
+        /// An ATC class (prefix, upper case) matched against MA_THUOC parts written as ATC codes.
+        var atc: String? = nil
     }
 
     let labRules: [LabRule]
@@ -61,6 +63,12 @@ public struct ClaimCodeLists: Sendable {
             guard let group = DrugGroup(rawValue: c[0]) else {
                 throw .codeList(path: drugsPath, line: line, problem: "unknown group \(c[0])")
             }
+            if c[1] == "atc" {
+                let prefix = c[2].uppercased()
+                guard Self.isATC(prefix) else { throw .codeList(path: drugsPath, line: line, problem: "not an ATC class") }
+                drugs.append(DrugRule(group: group, code: nil, words: [], atc: prefix))
+                continue
+            }
             drugs.append(try Self.rule(c[1], c[2], path: drugsPath, line: line) { code, words in
                 DrugRule(group: group, code: code, words: words)
             })
@@ -98,7 +106,7 @@ public struct ClaimCodeLists: Sendable {
             guard !words.isEmpty else { throw .codeList(path: path, line: line, problem: "empty name") }
             return make(nil, words)
         default:
-            throw .codeList(path: path, line: line, problem: "match must be code or name")
+            throw .codeList(path: path, line: line, problem: "match must be code or name (drugs: also atc)")
         }
     }
 
@@ -139,13 +147,34 @@ public struct ClaimCodeLists: Sendable {
         return labRules.first { $0.code == nil && ClaimValues.contains(words, $0.words) }
     }
 
-    /// The groups an XML2 record belongs to, by MA_THUOC (each `+` part) or by words of TEN_THUOC.
+    /// Whether `s` has the shape of an ATC code of level 1 to 5 (`C`, `C09`, `C09D`, `C09DB`, `C09DB01`).
+    static func isATC(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        func letter(_ i: Int) -> Bool { b[i] >= 0x41 && b[i] <= 0x5A }
+        func digit(_ i: Int) -> Bool { b[i] >= 0x30 && b[i] <= 0x39 }
+        switch b.count {
+        case 1: return letter(0)
+        case 3: return letter(0) && digit(1) && digit(2)
+        case 4: return letter(0) && digit(1) && digit(2) && letter(3)
+        case 5: return letter(0) && digit(1) && digit(2) && letter(3) && letter(4)
+        case 7: return letter(0) && digit(1) && digit(2) && letter(3) && letter(4) && digit(5) && digit(6)
+        default: return false
+        }
+    }
+
+    /// The groups an XML2 record belongs to: MA_THUOC parts (split at `+`) written as ATC codes, by
+    /// the ATC classes of the list; MA_THUOC parts equal to a listed code; and whole words of
+    /// TEN_THUOC equal to a listed ingredient, brand or combination name. The union is taken, so a
+    /// combination product counts in every group one of its parts belongs to.
     func drugGroups(code: String, name: String) -> Set<DrugGroup> {
         var out = Set<DrugGroup>()
         let parts = Set(code.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces).uppercased() })
+        let atcParts = parts.filter { Self.isATC($0) && $0.utf8.count == 7 }
         let words = ClaimValues.words(name)
         for rule in drugRules {
-            if let c = rule.code {
+            if let prefix = rule.atc {
+                if atcParts.contains(where: { $0.hasPrefix(prefix) }) { out.insert(rule.group) }
+            } else if let c = rule.code {
                 if parts.contains(c) { out.insert(rule.group) }
             } else if ClaimValues.contains(words, rule.words) {
                 out.insert(rule.group)

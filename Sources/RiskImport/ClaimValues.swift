@@ -1,66 +1,50 @@
 // Value readers for claim fields: dates (yyyymmdd, yyyymmddHHMM only: never a guessed day/month
-// order), birth dates with unknown day or month, strict decimals, lab values with < and >, ICD-10
-// categories, text folding (case and Vietnamese diacritics), and lab units.
+// order), birth dates with unknown day or month, decimals (dot or a single decimal comma), lab values
+// with < and >, ICD-10 categories, text folding (case and Vietnamese diacritics), and lab units.
 //
-// Unit conversions (to the canonical units of SCHEMA.md), exact as stated:
-//   cholesterol (total, HDL) mg/dL ÷ 38.67 → mmol/L
-//   glucose mg/dL ÷ 18.016 → mmol/L
-//   creatinine mg/dL × 88.4 → µmol/L
-//   HbA1c IFCC mmol/mol → NGSP %: 0.09148 × IFCC + 2.152 (NGSP/IFCC master equation)
+// Dates become RiskCore day numbers (`CalendarDate`); unit conversions are RiskCore's (`Units`);
+// numbers are read with RiskCore's `CellReader.parseDecimal`, so a value reaches the scorer exactly
+// as the same value written in a canonical CSV would.
 import Foundation
+import RiskCore
 
-/// A calendar day, validated (Gregorian month lengths).
-struct Day: Comparable, Hashable, Sendable {
-    let year: Int, month: Int, day: Int
+/// A claim time stamp: RiskCore day number and minute of the day (0 when only the date is written).
+struct ClaimTime: Comparable, Hashable, Sendable {
+    let day: Int
+    let minute: Int
 
-    init?(year: Int, month: Int, day: Int) {
-        guard (1800...2200).contains(year), (1...12).contains(month), day >= 1,
-            day <= Day.length(month: month, year: year)
-        else { return nil }
-        self.year = year
-        self.month = month
-        self.day = day
-    }
+    static func < (a: ClaimTime, b: ClaimTime) -> Bool { (a.day, a.minute) < (b.day, b.minute) }
 
-    static func length(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
-
-    /// `yyyymmdd` or `yyyymmddHHMM` (hours 00–23, minutes 00–59); anything else is nil.
-    static func parse(_ text: String) -> Day? {
-        guard let digits = ClaimValues.digits(text), digits.count == 8 || digits.count == 12 else { return nil }
-        if digits.count == 12 {
-            let hh = digits[8] * 10 + digits[9], mm = digits[10] * 10 + digits[11]
+    /// `yyyymmdd` or `yyyymmddHHMM` (hours 00–23, minutes 00–59), a real calendar day (no `00` day or
+    /// month), years 1800–2200; anything else is nil.
+    static func parse(_ text: String) -> ClaimTime? {
+        guard let d = ClaimValues.digits(text), d.count == 8 || d.count == 12 else { return nil }
+        var minute = 0
+        if d.count == 12 {
+            let hh = d[8] * 10 + d[9], mm = d[10] * 10 + d[11]
             guard hh <= 23, mm <= 59 else { return nil }
+            minute = hh * 60 + mm
         }
-        return Day(
-            year: digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3],
-            month: digits[4] * 10 + digits[5], day: digits[6] * 10 + digits[7])
-    }
-
-    /// Whole years from `birth` to `self` (completed birthdays).
-    func years(since birth: Day) -> Int {
-        year - birth.year - ((month, day) < (birth.month, birth.day) ? 1 : 0)
-    }
-
-    var text: String {
-        func pad(_ n: Int, _ w: Int) -> String { String(repeating: "0", count: max(0, w - String(n).count)) + String(n) }
-        return pad(year, 4) + pad(month, 2) + pad(day, 2)
+        guard d[4] * 10 + d[5] != 0, d[6] * 10 + d[7] != 0, let day = ClaimValues.calendarDay(Array(text.utf8.prefix(8))) else { return nil }
+        return ClaimTime(day: day, minute: minute)
     }
 }
 
-/// A birth date as read from NGAY_SINH.
+/// A birth date as read from NGAY_SINH (RiskCore day numbers).
 enum BirthDate: Equatable {
-    case exact(Day)
+    case exact(Int)
     /// Day and/or month unknown: the middle of the year (1 July) or of the month (the 15th).
-    case approximated(Day)
+    case approximated(Int)
     case invalid
+}
+
+/// A number as written in a claim.
+enum ClaimNumber: Equatable {
+    case value(Double)
+    /// Not a number (letters, signs, spaces, a separator without digits after it).
+    case invalid
+    /// Both separators, more than one comma or dot, or `d,ddd` (a thousands group or three decimals?).
+    case ambiguous
 }
 
 enum ClaimValues {
@@ -74,19 +58,25 @@ enum ClaimValues {
         return out
     }
 
+    /// The day number of 8 ASCII digits `yyyymmdd` read by RiskCore's date rules (`00` day or month:
+    /// the middle of the month or year).
+    static func calendarDay(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { CalendarDate.parse($0) }.map { Int($0) }
+    }
+
     /// NGAY_SINH. Decision 130: 12 characters `yyyymmddHHMM`, unknown day/month written `00`.
     /// 4210: 8 characters `yyyymmdd`, unknown day and month written `0101` (indistinguishable from a
     /// real 1 January, which is therefore also treated as approximated). A 4-character year alone is
-    /// accepted as approximated. Unknown month → 1 July; unknown day → the 15th of the month.
+    /// accepted as approximated. Unknown month → 1 July; unknown day → the 15th of the month (the
+    /// same rule as RiskCore's `CalendarDate.parse`, which does the conversion).
     static func birthDate(_ raw: String) -> BirthDate {
         guard let d = digits(raw) else { return .invalid }
-        let year: Int
+        let bytes = Array(raw.utf8)
         switch d.count {
         case 4:
-            year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]
-            return Day(year: year, month: 7, day: 1).map(BirthDate.approximated) ?? .invalid
+            return calendarDay(bytes + Array("0000".utf8)).map(BirthDate.approximated) ?? .invalid
         case 8, 12:
-            year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]
+            break
         default:
             return .invalid
         }
@@ -95,27 +85,43 @@ enum ClaimValues {
             guard hh <= 23, mm <= 59 else { return .invalid }
         }
         let month = d[4] * 10 + d[5], day = d[6] * 10 + d[7]
-        if month == 0 {
-            guard day == 0 else { return .invalid }
-            return Day(year: year, month: 7, day: 1).map(BirthDate.approximated) ?? .invalid
-        }
-        if day == 0 {
-            return Day(year: year, month: month, day: 15).map(BirthDate.approximated) ?? .invalid
-        }
+        if month == 0 && day != 0 { return .invalid }
+        let date = Array(bytes.prefix(8))
+        if month == 0 || day == 0 { return calendarDay(date).map(BirthDate.approximated) ?? .invalid }
         if d.count == 8 && month == 1 && day == 1 {
-            return Day(year: year, month: 7, day: 1).map(BirthDate.approximated) ?? .invalid
+            return calendarDay(Array(bytes.prefix(4)) + Array("0000".utf8)).map(BirthDate.approximated) ?? .invalid
         }
-        return Day(year: year, month: month, day: day).map(BirthDate.exact) ?? .invalid
+        return calendarDay(date).map(BirthDate.exact) ?? .invalid
     }
 
-    /// A plain decimal with a dot (`5`, `5.2`, `.5`); no sign, exponent, comma, `nan` or `inf`.
-    static func decimal<S: StringProtocol>(_ s: S) -> Double? {
-        var sawDigit = false, sawDot = false
+    /// A claim number: digits with at most one decimal separator, a dot (the standard's form) or a
+    /// comma (written by many facilities): `5`, `5.2`, `.5`, `5,2`, `0,850`. Nothing is guessed:
+    /// both separators (`1.234,5`), two commas or two dots (`1,234,567`) and a comma followed by
+    /// exactly three digits after a non-zero whole part (`1,234`: a thousands group or three
+    /// decimals?) are `.ambiguous`; signs, exponents, spaces and letters are `.invalid`. The value is
+    /// read by RiskCore's `CellReader.parseDecimal`, like a canonical CSV cell.
+    static func number<S: StringProtocol>(_ s: S) -> ClaimNumber {
+        var dots = 0, commas = 0, digitCount = 0
         for b in s.utf8 {
-            if b >= 0x30 && b <= 0x39 { sawDigit = true } else if b == 0x2E && !sawDot { sawDot = true } else { return nil }
+            switch b {
+            case 0x30...0x39: digitCount += 1
+            case 0x2E: dots += 1
+            case 0x2C: commas += 1
+            default: return .invalid
+            }
         }
-        guard sawDigit, s.utf8.count <= 30 else { return nil }
-        return Double(String(s))
+        guard digitCount > 0, s.utf8.count <= 30 else { return .invalid }
+        if dots + commas > 1 { return .ambiguous }
+        var bytes = Array(s.utf8)
+        if let comma = bytes.firstIndex(of: 0x2C) {
+            let whole = bytes[..<comma], fraction = bytes[(comma + 1)...]
+            if fraction.isEmpty { return .invalid }
+            if fraction.count == 3 && whole.contains(where: { $0 != 0x30 }) { return .ambiguous }
+            bytes[comma] = 0x2E
+        }
+        if bytes.last == 0x2E { return .invalid }
+        guard let v = bytes.withUnsafeBufferPointer({ CellReader.parseDecimal($0) }) else { return .invalid }
+        return .value(v)
     }
 
     /// A lab value: empty → `.missing`; `<x`, `>x`, `<=x`, `>=x`, `≤x`, `≥x` → the bound, censored.
@@ -123,6 +129,7 @@ enum ClaimValues {
         case missing
         case value(Double, censored: Bool)
         case invalid
+        case ambiguous
     }
 
     static func labValue(_ raw: String) -> LabValue {
@@ -135,11 +142,14 @@ enum ClaimValues {
             break
         }
         s = Substring(s.trimmingCharacters(in: .whitespaces))
-        guard let x = decimal(s) else { return .invalid }
-        return .value(x, censored: censored)
+        switch number(s) {
+        case .value(let x): return .value(x, censored: censored)
+        case .invalid: return .invalid
+        case .ambiguous: return .ambiguous
+        }
     }
 
-    /// Lower case, Vietnamese diacritics removed (đ → d), then split into runs of ASCII letters and
+/// Lower case, Vietnamese diacritics removed (đ → d), then split into runs of ASCII letters and
     /// runs of ASCII digits; everything else separates words. "HbA1c" → ["hba", "1", "c"].
     static func words(_ text: String) -> [String] {
         var folded = ""
@@ -188,16 +198,6 @@ enum ClaimValues {
         else { return nil }
         return (letter, d1 * 10 + d2)
     }
-
-    /// Formats a number with at most 3 decimals, without trailing zeros.
-    static func format(_ x: Double) -> String {
-        let r = (x * 1000).rounded() / 1000
-        if r == r.rounded() && abs(r) < 1e15 { return String(Int64(r)) }
-        var s = String(format: "%.3f", r)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s
-    }
 }
 
 /// The lab fields this importer fills and their units.
@@ -217,17 +217,13 @@ enum LabField: String, CaseIterable, Sendable {
         }
     }
 
-    /// The value in the canonical unit (SCHEMA.md); factors as stated at the top of this file.
+    /// The value in the canonical unit (SCHEMA.md) by RiskCore's declared conversions (`Units`);
+    /// nil when RiskCore has no conversion from this unit for this field.
     func canonical(_ x: Double, from unit: LabUnit) -> Double? {
-        switch (self, unit) {
-        case (.totalChol, .mmolPerL), (.hdl, .mmolPerL), (.fastingGlucose, .mmolPerL),
-            (.hba1c, .percent), (.creatinine, .umolPerL):
-            return x
-        case (.totalChol, .mgPerdL), (.hdl, .mgPerdL): return x / 38.67
-        case (.fastingGlucose, .mgPerdL): return x / 18.016
-        case (.creatinine, .mgPerdL): return x * 88.4
-        case (.hba1c, .mmolPerMol): return 0.09148 * x + 2.152
-        default: return nil
+        switch Units.conversion(field: rawValue, unit: unit.rawValue) {
+        case .success(nil): return x
+        case .success(let c?): return c.apply(x)
+        case .failure: return nil
         }
     }
 

@@ -13,9 +13,14 @@ public struct ClaimImportOptions: Sendable {
     /// Code lists for labs and drugs. nil: the lists embedded from `Models/codelists/`.
     public var codeLists: ClaimCodeLists?
 
-    public init(asOf: String? = nil, codeLists: ClaimCodeLists? = nil) {
+    /// Stop at the first file, FILEHOSO entry or record that has to be skipped
+    /// (`ClaimImportError.stopped`) instead of listing it and going on.
+    public var strict: Bool
+
+    public init(asOf: String? = nil, codeLists: ClaimCodeLists? = nil, strict: Bool = false) {
         self.asOf = asOf
         self.codeLists = codeLists
+        self.strict = strict
     }
 }
 
@@ -23,11 +28,12 @@ public struct ClaimImportOptions: Sendable {
 public struct ClaimImportProblem: Sendable, Hashable, CustomStringConvertible {
     /// The file name as given to `ClaimImport.records`.
     public let file: String
-    /// `XML1`, `XML2`, `XML4`, or `GIAMDINHHS` for the envelope.
+    /// `XML1`, `XML2`, `XML4`, `GIAMDINHHS` for an envelope entry, or `FILE` for the file as a whole.
     public let table: String
-    /// 1-based index of the record within that table in that file (for `GIAMDINHHS`: the FILEHOSO entry).
+    /// 1-based index of the record within that table in that file (for `GIAMDINHHS`: the FILEHOSO
+    /// entry; 0 for `FILE`).
     public let record: Int
-    /// The XML tag concerned (e.g. `GIA_TRI`).
+    /// The XML tag concerned (e.g. `GIA_TRI`), or `-` for the file as a whole.
     public let field: String
     /// A reason code, e.g. `censored`, `unit_inferred:total_chol:mmol/L`, `birth_date_approximated`.
     public let reason: String
@@ -40,7 +46,25 @@ public struct ClaimImportProblem: Sendable, Hashable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String { "\(file): \(table) record \(record), \(field): \(reason)" }
+    public var description: String {
+        table == Self.fileTable ? "\(file): \(reason)" : "\(file): \(table) record \(record), \(field): \(reason)"
+    }
+
+    /// The `table` of a problem with the whole file.
+    public static let fileTable = "FILE"
+
+    /// Reasons for which a file, FILEHOSO entry or record is skipped (every other reason qualifies
+    /// or empties a single value).
+    public static let skipReasons: Set<String> = [
+        "not_xml", "not_claim_xml", "bad_base64", "missing_key", "duplicate_visit", "malformed_record",
+        "unlinked_visit", "unknown_table", "empty", "missing_field",
+    ]
+
+    /// Whether this problem skipped a file, an entry or a record (what `strict` stops at).
+    public var skipsData: Bool {
+        if reason.hasPrefix("xml_") || reason.hasPrefix("inner_xml_") { return true }
+        return Self.skipReasons.contains(reason) && (table != "XML1" || field == "MA_LK" || field == "MA_BN" || field == "TONG_HOP")
+    }
 }
 
 /// The canonical records of an import.
@@ -49,33 +73,31 @@ public struct ClaimImportResult: Sendable, Equatable {
     public let header: [String]
     /// One row per patient, sorted by `id`; cells are empty when unknown.
     public let rows: [[String]]
+    /// The same rows for scoring (columns `ClaimImport.scoringHeader`): `birth_date` in place of
+    /// `age`, so the scorer derives the age exactly as for a canonical CSV. Never written to a file.
+    public let scoringRows: [[String]]
     /// Data problems, in file and record order, then per patient in row order.
     public let problems: [ClaimImportProblem]
 }
 
-/// A file that cannot be read at all, or an unusable setting. Rendered to text only at the edge.
+/// An input that cannot be opened, an unusable setting, or (with `strict`) the first skip.
+/// Rendered to text only at the edge.
 public enum ClaimImportError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The file is not well-formed XML.
-    case notXML(file: String)
-    /// XML, but neither a `GIAMDINHHS` envelope nor a known inner table (XML1, XML2, XML4).
-    case noEnvelope(file: String)
-    /// `NOIDUNGFILE` of the FILEHOSO entry (1-based) is neither XML nor valid base64.
-    case badBase64(file: String, entry: Int)
-    /// The decoded `NOIDUNGFILE` of the entry is not well-formed XML.
-    case innerNotXML(file: String, entry: Int)
+    /// The file cannot be opened or read (the system's reason).
+    case cannotRead(file: String, reason: String)
     /// `asOf` is not a valid `yyyymmdd` date.
     case invalidAsOf
     /// A code list cannot be used: its path, the 1-based line, and what is wrong.
     case codeList(path: String, line: Int, problem: String)
+    /// `strict`: the first file, entry or record that had to be skipped.
+    case stopped(ClaimImportProblem)
 
     public var description: String {
         switch self {
-        case .notXML(let f): return "\(f): not well-formed XML"
-        case .noEnvelope(let f): return "\(f): no GIAMDINHHS envelope and no XML1, XML2 or XML4 table"
-        case .badBase64(let f, let e): return "\(f): FILEHOSO \(e): NOIDUNGFILE is neither XML nor base64"
-        case .innerNotXML(let f, let e): return "\(f): FILEHOSO \(e): decoded NOIDUNGFILE is not well-formed XML"
+        case .cannotRead(let f, let reason): return "cannot read \(f): \(reason)"
         case .invalidAsOf: return "asOf must be a date written yyyymmdd"
         case .codeList(let p, let l, let problem): return "\(p) line \(l): \(problem)"
+        case .stopped(let p): return "stopped at the first problem (strict): \(p)"
         }
     }
 }
@@ -88,30 +110,116 @@ public enum ClaimImport {
     public static let header: [String] = [
         "id", "age", "sex", "diabetes", "bp_treated", "statin", "total_chol", "hdl", "fasting_glucose",
         "hba1c", "creatinine", "weight_kg",
-        "matinh_cu_tru", "maxa_cu_tru", "hypertension_dx", "prior_stroke", "prior_mi", "assessment_date",
+        "matinh_cu_tru", "maxa_cu_tru", "hypertension", "prior_stroke", "prior_mi", "assessment_date",
     ]
 
-    /// Reads claim files (GIAMDINHHS envelopes with base64 or plain inner tables, or inner tables on
-    /// their own) and builds one canonical record per patient.
+    /// The columns of `ClaimImportResult.scoringRows`: `header` with `birth_date` in place of `age`.
+    public static let scoringHeader: [String] = header.map { $0 == "age" ? "birth_date" : $0 }
+
+    /// Bytes read per block.
+    static let blockSize = 1 << 16
+
+    /// Reads claim files given in memory (GIAMDINHHS envelopes with base64, escaped or child-element
+    /// inner tables, or inner tables on their own) and builds one canonical record per patient.
+    /// The bytes are tokenized in blocks, exactly as files are.
     /// - Parameters:
-    ///   - files: file name (used only in problems and errors) and bytes.
-    ///   - options: assessment date and code lists.
-    /// - Throws: `ClaimImportError` when a file cannot be read at all; bad records are problems.
+    ///   - files: file name (used only in problems and errors) and bytes, in batch order.
+    ///   - options: assessment date, code lists, strictness.
+    /// - Throws: `ClaimImportError` for an unusable setting, or with `strict` the first skip.
     public static func records(
         files: [(name: String, data: Data)], options: ClaimImportOptions = ClaimImportOptions()
     ) throws(ClaimImportError) -> ClaimImportResult {
-        var asOf: Day?
-        if let text = options.asOf {
-            guard text.utf8.count == 8, let day = Day.parse(text) else { throw .invalidAsOf }
-            asOf = day
-        }
-        let lists: ClaimCodeLists
-        if let given = options.codeLists { lists = given } else { lists = try ClaimCodeLists.embedded() }
-        var collector = Collector(lists: lists)
+        var batch = try Batch(options: options)
         for file in files {
-            let tables = try ClaimFileReader.read(name: file.name, data: file.data, problems: &collector.problems)
-            for table in tables { collector.add(table, file: file.name) }
+            var reader = ClaimFileReader(name: file.name)
+            file.data.withUnsafeBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                var offset = 0
+                while offset < bytes.count && !reader.done {
+                    let end = min(bytes.count, offset + blockSize)
+                    reader.feed(UnsafeBufferPointer(rebasing: bytes[offset..<end]))
+                    batch.take(&reader)
+                    offset = end
+                }
+            }
+            reader.finish()
+            batch.take(&reader)
+            try batch.checkStrict()
         }
-        return collector.assemble(asOf: asOf)
+        return try batch.finish()
+    }
+
+    /// Reads claim files from disk in blocks of 64 KiB: memory does not grow with file size.
+    /// - Parameters:
+    ///   - paths: (name used in problems, file path), in batch order.
+    ///   - options: assessment date, code lists, strictness.
+    ///   - observe: called with every block read, in order, per file index (e.g. to hash the inputs).
+    /// - Throws: `ClaimImportError.cannotRead` when a file cannot be opened or read; see above.
+    public static func records(
+        paths: [(name: String, path: String)], options: ClaimImportOptions = ClaimImportOptions(),
+        observe: ((Int, UnsafeBufferPointer<UInt8>) -> Void)? = nil
+    ) throws(ClaimImportError) -> ClaimImportResult {
+        var batch = try Batch(options: options)
+        var block = [UInt8](repeating: 0, count: blockSize)
+        for (index, file) in paths.enumerated() {
+            let fd = open(file.path, O_RDONLY)
+            guard fd >= 0 else { throw .cannotRead(file: file.name, reason: String(cString: strerror(errno))) }
+            defer { close(fd) }
+            var reader = ClaimFileReader(name: file.name)
+            while true {
+                let got = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, blockSize) }
+                if got < 0 && errno == EINTR { continue }
+                guard got >= 0 else { throw .cannotRead(file: file.name, reason: String(cString: strerror(errno))) }
+                if got == 0 { break }
+                block.withUnsafeBufferPointer { all in
+                    let bytes = UnsafeBufferPointer(rebasing: all[0..<got])
+                    observe?(index, bytes)
+                    reader.feed(bytes)
+                }
+                batch.take(&reader)
+            }
+            reader.finish()
+            batch.take(&reader)
+            try batch.checkStrict()
+        }
+        return try batch.finish()
+    }
+
+    /// The state of one import across its files.
+    private struct Batch {
+        var collector: Collector
+        let asOf: Int?
+        let strict: Bool
+
+        init(options: ClaimImportOptions) throws(ClaimImportError) {
+            var asOf: Int?
+            if let text = options.asOf {
+                guard let t = ClaimTime.parse(text), text.utf8.count == 8 else { throw .invalidAsOf }
+                asOf = t.day
+            }
+            self.asOf = asOf
+            self.strict = options.strict
+            let lists: ClaimCodeLists
+            if let given = options.codeLists { lists = given } else { lists = try ClaimCodeLists.embedded() }
+            collector = Collector(lists: lists)
+        }
+
+        /// Moves a reader's committed records and problems into the collector.
+        mutating func take(_ reader: inout ClaimFileReader) {
+            collector.problems.append(contentsOf: reader.problems)
+            reader.problems.removeAll()
+            for record in reader.ready { collector.add(record, file: reader.name) }
+            reader.ready.removeAll()
+        }
+
+        func checkStrict() throws(ClaimImportError) {
+            if strict, let first = collector.problems.first(where: \.skipsData) { throw .stopped(first) }
+        }
+
+        mutating func finish() throws(ClaimImportError) -> ClaimImportResult {
+            let result = collector.assemble(asOf: asOf)
+            if strict, let first = result.problems.first(where: \.skipsData) { throw .stopped(first) }
+            return result
+        }
     }
 }

@@ -11,6 +11,15 @@ public enum BLAS {
     /// The number of threads OpenBLAS currently uses.
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
+    /// The BLAS library in use, as OpenBLAS describes its build (`openblas_get_config()`, e.g.
+    /// "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64") and the CPU kernel
+    /// chosen at run time (`openblas_get_corename()`).
+    public static var library: String {
+        let config = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS (configuration unknown)"
+        let core = openblas_get_corename().map { String(cString: $0) } ?? ""
+        return core.isEmpty || config.contains(core) ? config : config + " (kernel " + core + ")"
+    }
+
     /// y = A·x (dgemv).
     public static func gemv(_ a: Matrix, _ x: [Double]) throws(LinearAlgebraError) -> [Double] {
         guard x.count == a.columns else {

@@ -152,7 +152,8 @@ extension ModelLoader {
         do {
             chart = try JSONDecoder().decode(ChartDefinition.self, from: Data(json.utf8))
         } catch {
-            throw .malformed(file: file, key: "", problem: "\(error)")
+            let p = JSONProblem(error)
+            throw .malformed(file: file, key: p.keyPath, problem: p.problem)
         }
         func bad(_ key: String, _ problem: String) -> ModelFileError { .invalid(file: file, key: key, problem: problem) }
         // The inputs, ranges and statuses are those of a model file with no features: compile one

@@ -1,4 +1,4 @@
-// Derived inputs (../SCHEMA.md "Derived inputs"): age from birth and assessment dates; when a model needs `bmi` and a row lacks it but
+// Derived inputs (README.md, "Input and output"): age from birth and assessment dates; when a model needs `bmi` and a row lacks it but
 // has height and weight, BMI = weight_kg / (height_cm / 100)²; when a model needs `egfr` and a row
 // lacks it but has creatinine, age and sex, eGFR is the CKD-EPI 2021 equation of the model file
 // `egfr_ckdepi2021`. A derived value then passes the same range checks as a measured one, and

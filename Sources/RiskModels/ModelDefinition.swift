@@ -32,7 +32,7 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
 
     /// A CSV table and how a row's key is formed from its fields.
     public struct TableDefinition: Codable, Sendable, Equatable {
-        /// Path relative to Models/ (e.g. `tables/globorisk_rates.csv`).
+        /// Path relative to Models/ (e.g. `tables/globorisk_base_rates.csv`).
         public var file: String
         public var key: [TableKey]
         public var source: String?

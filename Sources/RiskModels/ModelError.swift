@@ -11,7 +11,8 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .malformed(let f, let k, let p): return "\(f): \(k.isEmpty ? "(top level)" : k): \(p)"
+        case .malformed(let f, let k, let p):
+            return "model file \(f): " + (k.isEmpty ? "" : "key path \(k): ") + "\(p); fix the file or take it out of the --models-dir folder"
         case .invalid(let f, let k, let p): return "\(f): \(k): \(p)"
         case .duplicateID(let id, let files): return "model id \(id) is defined twice: \(files.joined(separator: ", "))"
         case .unknownModel(let id, let known):

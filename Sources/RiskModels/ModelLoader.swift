@@ -14,37 +14,13 @@ public enum ModelLoader {
         let definition: ModelDefinition
         do {
             definition = try JSONDecoder().decode(ModelDefinition.self, from: Data(json.utf8))
-        } catch let error as DecodingError {
-            throw describe(error, file: file)
         } catch {
-            throw .malformed(file: file, key: "", problem: "\(error)")
+            let p = JSONProblem(error)
+            throw .malformed(file: file, key: p.keyPath, problem: p.problem)
         }
         var model = try compile(definition, file: file, tableText: tableText)
         model.sourceText = json
         return model
-    }
-
-    private static func describe(_ error: DecodingError, file: String) -> ModelFileError {
-        func path(_ p: [any CodingKey]) -> String {
-            p.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
-        }
-        switch error {
-        case .keyNotFound(let key, let ctx):
-            let p = path(ctx.codingPath + [key])
-            return .malformed(file: file, key: p, problem: "required key is missing")
-        case .typeMismatch(let type, let ctx):
-            return .malformed(file: file, key: path(ctx.codingPath), problem: "expected \(type)")
-        case .valueNotFound(let type, let ctx):
-            return .malformed(file: file, key: path(ctx.codingPath), problem: "expected \(type), found null")
-        case .dataCorrupted(let ctx):
-            let detail = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return .malformed(
-                file: file, key: path(ctx.codingPath),
-                problem: detail ?? ctx.debugDescription)
-        @unknown default:
-            return .malformed(file: file, key: "", problem: "\(error)")
-        }
     }
 
     /// The embedded text of a file under Models/ (tables), by relative path.
@@ -601,8 +577,9 @@ public struct ModelLibrary: Sendable {
         var extra: [String: String] = [:]
         for name in names {
             let url = directory.appendingPathComponent(name)
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                throw .malformed(file: url.path, key: "", problem: "cannot read the file as UTF-8")
+            let text: String
+            do { text = try TextFile.read(url.path) } catch {
+                throw .malformed(file: url.path, key: "", problem: "cannot read the file: \(error)")
             }
             let m = try ModelLoader.compileAny(json: text, file: url.path) { path in
                 (try? String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)) ?? ModelLoader.embeddedFile(path)

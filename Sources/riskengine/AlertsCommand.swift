@@ -135,7 +135,7 @@ enum AlertsReport {
                 + "\(s.skipped.emptyArea) with an empty area, \(s.skipped.unparseableCount) with an unparseable count\n"
         }
         out += "alerts: published levels (area × indicator × period): "
-            + [AlertLevel.watch, .warning, .alert].map { "\($0.rawValue) \(s.published[$0] ?? 0)" }.joined(separator: ", ") + "\n"
+            + [SignalLevel.watch, .warning, .alert].map { "\($0.rawValue) \(s.published[$0] ?? 0)" }.joined(separator: ", ") + "\n"
         return out
     }
 }

@@ -1,10 +1,9 @@
-import Crypto
 import Foundation
+import RiskCore
+import RiskAlerts
 import RiskBatch
 import RiskModels
 
-/// The version written into run manifests.
-let engineVersion = "0.1.0"
 
 /// The run manifest (JSON beside the output): enough to reproduce the run exactly and to see
 /// what it did. Holds counts, checksums and options — no identifiers, no cell values.
@@ -21,9 +20,17 @@ struct RunManifest: Encodable {
         let file: String
         let sha256: String
     }
+    /// One input file and its checksum.
+    struct InputFile: Encodable {
+        let path: String
+        let sha256: String
+        let bytes: Int
+    }
     let engine: String
     let arguments: [String]
     let input: [String: String]
+    /// Every input file read (claim XML runs: each file's SHA-256), omitted for a CSV run.
+    let inputFiles: [InputFile]?
     let output: String
     let rejects: String?
     let rowsRead: Int
@@ -38,13 +45,26 @@ struct RunManifest: Encodable {
     let models: [ModelEntry]
     let statusCounts: [String: [String: Int]]
     let flags: [String: Int]
+    /// The alert rule file (nil with --no-rules) and its parameters after overrides.
+    let alertRules: AlertRulesEntry?
+    struct AlertRulesEntry: Encodable {
+        let file: String
+        let version: String
+        let sha256: String
+        let parameters: [String: Double]
+    }
     let pseudonymised: Bool
     let droppedColumns: [String]
+    let pseudonymisedColumns: [String]
     let problemsInRejects: Int
 
-    init(summary s: RunSummary, options: ScoreOptions, models: [CompiledModel], input: String, output: String, rejects: String?, arguments: [String]) {
-        func sha(_ text: String) -> String { SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined() }
-        engine = engineVersion
+    init(
+        summary s: RunSummary, options: ScoreOptions, models: [CompiledModel], input: String, output: String, rejects: String?,
+        arguments: [String], inputFiles: [InputFile]? = nil
+    ) {
+        self.inputFiles = inputFiles
+        func sha(_ text: String) -> String { Checksum.sha256Hex(text) }
+        engine = EngineInfo.version
         self.arguments = arguments
         self.input = ["path": input, "sha256": s.inputSHA256, "bytes": String(s.inputBytes)]
         self.output = output
@@ -66,16 +86,19 @@ struct RunManifest: Encodable {
         for (k, id) in s.modelIDs.enumerated() { counts[id] = s.statusCounts[k] }
         statusCounts = counts
         flags = s.flagCounts
+        alertRules = options.alertRules.map { AlertRulesEntry(file: $0.file, version: $0.version, sha256: sha($0.sourceText), parameters: $0.parameters) }
         pseudonymised = options.pseudonymisationKey != nil
         droppedColumns = s.droppedColumns
+        pseudonymisedColumns = s.pseudonymisedColumns
         problemsInRejects = s.rejectedProblems
     }
 
     /// Writes the manifest atomically (temporary file, then rename).
-    func write(to path: String) throws {
+    func write(to path: String) throws(FileProblem) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(self)
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        // Encoding strings, numbers and dictionaries of them cannot fail.
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        try TextFile.writeAtomically([UInt8](data), to: path)
     }
 }

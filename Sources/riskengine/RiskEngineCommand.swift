@@ -1,6 +1,7 @@
 // riskengine: the command-line edge. It parses arguments, validates them, calls the libraries and
 // maps typed errors to text and documented exit codes (see README "Exit codes").
 import ArgumentParser
+import Crypto
 import Foundation
 import RiskAlerts
 import RiskBatch
@@ -39,7 +40,14 @@ struct RiskEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "riskengine",
         abstract: "Cardiovascular and chronic-disease risk scoring for whole populations.",
-        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self, Alerts.self]
+        discussion: """
+            Examples:
+              riskengine demo --rows 10000
+              riskengine score people.csv --models who2019_lab,globorisk_lab --param who_region=southeast_asia --param country=VNM -o scored.csv
+              riskengine --version
+            """,
+        version: EngineInfo.versionText,
+        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self, ReportCommand.self, Alerts.self]
     )
 }
 
@@ -56,11 +64,23 @@ struct LibraryOptions: ParsableArguments {
 
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score a CSV of canonical records with one or more models.",
-        discussion: "Writes one output row per input row, in input order: id, risks, statuses, flags, then unknown columns as they were. The run summary goes to standard error.")
+        abstract: "Score a CSV of canonical records, or claim XML files, with one or more models.",
+        discussion: """
+            Writes one output row per input row, in input order: id, risks, statuses, flags, then unknown columns as they were. Claim XML files (names ending .xml, Decision 130/4210) are imported in memory (see 'riskengine import xml130') and scored straight from their records, one row per patient. The run summary goes to standard error; runs longer than two seconds show a progress line there when it is a terminal.
 
-    @Argument(help: "Input CSV, or - for standard input.")
-    var input: String
+            Example: score a commune export (semicolons, decimal commas, Vietnamese headers) with the WHO 2019 laboratory model for Viet Nam, listing problems and replacing ids by pseudonyms:
+              riskengine score xa.csv --mapping commune_phr_vn --models who2019_lab --param who_region=southeast_asia \\
+                --rejects problems.csv --pseudonymise key.bin -o scored.csv
+            """)
+
+    @Argument(help: "Input CSV (or - for standard input), or one or more claim XML files.")
+    var inputs: [String]
+
+    /// The single CSV input (validated: exactly one unless every input is claim XML).
+    var input: String { inputs.first ?? "-" }
+
+    /// Whether the inputs are claim XML files.
+    var claimInputs: Bool { !inputs.isEmpty && inputs.allSatisfy { $0.lowercased().hasSuffix(".xml") } }
 
     @Option(name: .long, help: "Comma-separated model ids (see 'riskengine models list').")
     var models: String
@@ -80,13 +100,22 @@ struct Score: ParsableCommand {
     @Option(name: .customLong("bp-urgent"), help: ArgumentHelp("Urgent blood-pressure threshold SBP/DBP (default from the rule file, 180/110).", valueName: "sbp/dbp"))
     var bpUrgent: String?
 
+    @Option(name: .long, help: ArgumentHelp("Alert rule file (riskengine.rules/1); default: the built-in Models/rules/vn_default.rules.json. Ids of the rules that fire go into flags.", valueName: "file"))
+    var rules: String?
+
+    @Option(name: .customLong("rule-param"), help: ArgumentHelp("Set a parameter of the rule file, e.g. cvd_high_risk=10 (repeatable).", valueName: "name=value"))
+    var ruleParams: [String] = []
+
+    @Flag(name: .customLong("no-rules"), help: "Write no alert-rule flags (risk bands and the urgent-BP flag only).")
+    var noRules = false
+
     @Option(name: .long, help: "Worker threads (default: number of cores).")
     var threads: Int?
 
     @Option(name: .customLong("fallback"), help: ArgumentHelp("Score rows that model A reports missing:… with model B instead, noted ok;fallback:B, e.g. who2019_lab=who2019_nonlab (repeatable).", valueName: "A=B"))
     var fallbacks: [String] = []
 
-    @Flag(name: .long, help: "Do not print the run summary.")
+    @Flag(name: .long, help: "Do not print the run summary or the progress line.")
     var quiet = false
 
     @Option(name: .long, help: "Mapping of the export's columns, units and codes: a built-in id (see 'riskengine mapping list') or a file.")
@@ -110,8 +139,11 @@ struct Score: ParsableCommand {
     @Option(name: .long, help: "Write every problem found (row number, column, reason; never values) to this CSV file.")
     var rejects: String?
 
-    @Option(name: .long, help: "Key file: replace ids with HMAC-SHA256(key, id) and drop identifying columns from the output.")
+    @Option(name: .long, help: "Key file: replace ids and id-like columns with HMAC-SHA256(key, cell); drop every other column that is not a canonical field (names, addresses, phones, birth dates, free text, anything unknown) unless --keep-column names it.")
     var pseudonymise: String?
+
+    @Option(name: .customLong("keep-column"), help: "With --pseudonymise: keep this input column (not a canonical field, not identifying) as it is. Repeatable.")
+    var keepColumn: [String] = []
 
     @Option(name: .long, help: "Run manifest (JSON); default: OUTPUT.manifest.json beside a file output, none for standard output.")
     var manifest: String?
@@ -122,15 +154,23 @@ struct Score: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give an input CSV, - for standard input, or claim XML files") }
+        guard inputs.count == 1 || claimInputs else { throw ValidationError("several inputs must all be claim XML files (.xml); a CSV is scored alone") }
         guard (0...12).contains(digits) else { throw ValidationError("--digits must be between 0 and 12") }
         if let d = delimiter, delimiterByte(d) == nil { throw ValidationError("--delimiter takes comma, semicolon or tab") }
         if let d = decimal, d != "dot" && d != "comma" { throw ValidationError("--decimal takes dot or comma") }
         guard units == "declared" || units == "auto" else { throw ValidationError("--units takes declared or auto") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
-        if let bp = bpUrgent, parseBP(bp) == nil { throw ValidationError("--bp-urgent takes SBP/DBP in mmHg, e.g. 180/110") }
+        if let bp = bpUrgent, parseBP(bp) == nil { throw ValidationError("--bp-urgent takes SBP/DBP in mmHg with SBP above DBP, e.g. 180/110") }
+        if parseRuleParams(ruleParams) == nil { throw ValidationError("--rule-param takes name=number, e.g. cvd_high_risk=10") }
+        if noRules && (rules != nil || !ruleParams.isEmpty) { throw ValidationError("--no-rules cannot be combined with --rules or --rule-param") }
         let ids = modelIDs
         guard !ids.isEmpty else { throw ValidationError("--models needs at least one model id") }
         guard Set(ids).count == ids.count else { throw ValidationError("--models names a model twice") }
+        if !keepColumn.isEmpty && pseudonymise == nil { throw ValidationError("--keep-column goes with --pseudonymise (without it every column is kept)") }
+        for c in keepColumn {
+            if let why = ColumnPrivacy.keepRefusal(c) { throw ValidationError("--keep-column \(c): \(why)") }
+        }
     }
 
     /// Attaches `--fallback A=B` models; returns a problem to report, if any.
@@ -171,6 +211,7 @@ struct Score: ParsableCommand {
         var options = ScoreOptions(
             models: chosen, derivations: lib.derivations, digits: digits, parameters: parameters, flags: rules)
         if let t = threads { options.threads = t }
+        if !noRules { options.alertRules = try alertRules(library: lib, urgent: rules.bloodPressure.urgent) }
         if let m = mapping {
             do { options.mapping = try Mapping.load(m) } catch { throw fail(error.description, Exit.configError) }
         }
@@ -187,34 +228,41 @@ struct Score: ParsableCommand {
             _ = spec
         }
         options.keepFields = keepFields
+        options.keepColumns = keepColumn
         if let keyFile = pseudonymise {
             guard let key = FileManager.default.contents(atPath: keyFile), key.count >= 16 else {
                 throw fail("--pseudonymise \(keyFile): cannot read a key of at least 16 bytes", Exit.noInput)
             }
             options.pseudonymisationKey = [UInt8](key)
         }
-        var source = input
-        if input.lowercased().hasSuffix(".xml") {
-            // Score straight from claim XML: import it to canonical CSV first (in memory).
-            let imported = try importClaims([input], asOf: asOf.map { $0.replacingOccurrences(of: "-", with: "") })
-            let csv = OutputQuoting.csv(header: imported.header, rows: imported.rows)
-            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("riskengine-import-\(getpid()).csv")
-            do { try Data(csv.utf8).write(to: tmp) } catch { throw fail("cannot write a temporary file: \(error.localizedDescription)", Exit.cannotCreate) }
-            source = tmp.path
-        }
-        defer { if source != input { try? FileManager.default.removeItem(atPath: source) } }
-        let summary: RunSummary
+        var summary: RunSummary
+        var inputFiles: [RunManifest.InputFile]?
         do {
-            summary = try runScore(input: source, output: output, rejects: rejects, options: options)
-        } catch {
+            if claimInputs {
+                // Claim XML: imported in memory and scored straight from the records (no file).
+                let imported = try importClaims(inputs, asOf: asOf.map { $0.replacingOccurrences(of: "-", with: "") }, strict: strict)
+                if !quiet { FileHandle.standardError.write(Data(imported.summary.utf8)) }
+                let records = RecordRows(header: ClaimImport.scoringHeader, rows: imported.result.scoringRows)
+                summary = try runScore(output: output, rejects: rejects, options: options) { options, sink throws(BatchError) in
+                    try ScoreRun.run(records: records, sink: &sink, options: options)
+                }
+                inputFiles = imported.files
+                summary.inputSHA256 = imported.files.first?.sha256 ?? ""
+                summary.inputBytes = imported.files.first?.bytes ?? 0
+            } else {
+                summary = try runScore(input: input, output: output, rejects: rejects, options: options, progress: !quiet)
+            }
+        } catch let error as BatchError {
             throw fail(error.description, exitStatus(for: error))
         }
         let manifestPath = manifest ?? (output == "-" ? nil : output + ".manifest.json")
         if let manifestPath {
             let m = RunManifest(
                 summary: summary, options: options, models: chosen, input: input, output: output,
-                rejects: rejects, arguments: Array(CommandLine.arguments.dropFirst()))
-            do { try m.write(to: manifestPath) } catch { throw fail("cannot write the manifest \(manifestPath): \(error)", Exit.cannotCreate) }
+                rejects: rejects, arguments: Array(CommandLine.arguments.dropFirst()), inputFiles: inputFiles)
+            do { try m.write(to: manifestPath) } catch {
+                throw fail("cannot write the manifest \(manifestPath): \(error); check the folder exists and is writable, or choose another with --manifest", Exit.cannotCreate)
+            }
         }
         if !quiet {
             let notice = chosen.map(\.id).contains("qrisk3") ? QRISK3Notice.text + "\n" : ""
@@ -242,9 +290,30 @@ struct Score: ParsableCommand {
         return chosen
     }
 
+    /// The alert rules of the run: `--rules` or the built-in file, with `--rule-param` applied
+    /// and the urgent blood-pressure threshold of the flag rules (`--flags-rules`, `--bp-urgent`)
+    /// given to the file's `bp_urgent_sbp`/`bp_urgent_dbp` parameters when it has them. A bad file
+    /// exits 78 naming the rule and the problem.
+    func alertRules(library lib: ModelLibrary, urgent: FlagRules.UrgentBP) throws -> AlertRules {
+        let soft = ["bp_urgent_sbp": urgent.sbpAtLeast, "bp_urgent_dbp": urgent.dbpAtLeast]
+        let overrides = parseRuleParams(ruleParams) ?? [:]
+        let columns = AlertRules.knownColumns(models: lib.models)
+        do throws(RuleFileError) {
+            guard let path = rules else {
+                return try AlertRules.bundled(columns: columns, overrides: overrides, overridesIfPresent: soft)
+            }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw RuleFileError.unreadable(file: path, problem: "cannot read the file as UTF-8")
+            }
+            return try AlertRules.compile(text, file: path, columns: columns, overrides: overrides, overridesIfPresent: soft)
+        } catch {
+            throw fail(error.description, Exit.configError)
+        }
+    }
+
     func flagRules() throws -> FlagRules {
         do {
-            return try loadRules(flagsRules)
+            return try FlagRules.load(flagsRules)
         } catch {
             throw fail(error.description, Exit.configError)
         }
@@ -261,31 +330,28 @@ func delimiterByte(_ s: String) -> UInt8? {
     }
 }
 
-func parseBP(_ s: String) -> (Double, Double)? {
-    let parts = s.split(separator: "/")
-    guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a > 0, b > 0 else { return nil }
-    return (a, b)
+/// `name=value` pairs of `--rule-param`; nil when one is not of that form.
+func parseRuleParams(_ pairs: [String]) -> [String: Double]? {
+    var out: [String: Double] = [:]
+    for p in pairs {
+        let parts = p.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, let v = Double(parts[1]), v.isFinite else { return nil }
+        out[parts[0]] = v
+    }
+    return out
 }
 
-func loadRules(_ path: String?) throws(FlagRulesError) -> FlagRules {
-    guard let path else { return try FlagRules.bundled() }
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw .unreadable(file: path, problem: "cannot read the file")
-    }
-    return try FlagRules.decode(text, file: path)
+func parseBP(_ s: String) -> (Double, Double)? {
+    let parts = s.split(separator: "/")
+    guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a.isFinite, b > 0, a > b else { return nil }
+    return (a, b)
 }
 
 /// Opens input and output and runs; the output is written to a temporary file beside the target
 /// and renamed at the end, so a killed run never leaves a half-written file under the final name.
-func runScore(input: String, output: String, rejects: String? = nil, options: ScoreOptions) throws(BatchError) -> RunSummary {
-    var options = options
-    var rejectsFD: Int32 = -1
-    if let rejects {
-        rejectsFD = open(rejects, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        if rejectsFD < 0 { throw .cannotCreateOutput(path: rejects, reason: String(cString: strerror(errno))) }
-        options.rejects = try RejectsWriter(sink: FileDescriptorSink(fd: rejectsFD))
-    }
-    defer { if rejectsFD >= 0 { close(rejectsFD) } }
+/// With `progress`, a progress line is kept on standard error while the run lasts (only when
+/// standard error is a terminal and the run takes over two seconds).
+func runScore(input: String, output: String, rejects: String? = nil, options: ScoreOptions, progress: Bool = false) throws(BatchError) -> RunSummary {
     let inFD: Int32
     if input == "-" {
         inFD = 0
@@ -294,10 +360,36 @@ func runScore(input: String, output: String, rejects: String? = nil, options: Sc
         if inFD < 0 { throw .cannotOpenInput(path: input, reason: String(cString: strerror(errno))) }
     }
     defer { if inFD != 0 { close(inFD) } }
-    var source = FileDescriptorSource(fd: inFD)
+    var info = stat()
+    let size = fstat(inFD, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+    let reporter = ProgressReporter(
+        totalBytes: size, isTerminal: isatty(2) != 0, quiet: !progress,
+        clock: { ProcessInfo.processInfo.systemUptime },
+        emit: { FileHandle.standardError.write(Data($0.utf8)) })
+    defer { reporter.finish() }
+    var source = ProgressSource(FileDescriptorSource(fd: inFD), reporter: reporter)
+    return try runScore(output: output, rejects: rejects, options: options) { options, sink throws(BatchError) in
+        try ScoreRun.run(source: &source, sink: &sink, options: options)
+    }
+}
+
+/// Opens the rejects file and the output (a temporary file beside the target, renamed at the end)
+/// and runs `body` with them.
+func runScore(
+    output: String, rejects: String?, options: ScoreOptions,
+    _ body: (ScoreOptions, inout FileDescriptorSink) throws(BatchError) -> RunSummary
+) throws(BatchError) -> RunSummary {
+    var options = options
+    var rejectsFD: Int32 = -1
+    if let rejects {
+        rejectsFD = open(rejects, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if rejectsFD < 0 { throw .cannotCreateOutput(path: rejects, reason: String(cString: strerror(errno))) }
+        options.rejects = try RejectsWriter(sink: FileDescriptorSink(fd: rejectsFD))
+    }
+    defer { if rejectsFD >= 0 { close(rejectsFD) } }
     if output == "-" {
         var sink = FileDescriptorSink(fd: 1)
-        return try ScoreRun.run(source: &source, sink: &sink, options: options)
+        return try body(options, &sink)
     }
     let target = URL(fileURLWithPath: output)
     let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
@@ -305,7 +397,7 @@ func runScore(input: String, output: String, rejects: String? = nil, options: Sc
     if outFD < 0 { throw .cannotCreateOutput(path: output, reason: String(cString: strerror(errno))) }
     var sink = FileDescriptorSink(fd: outFD)
     do throws(BatchError) {
-        let summary = try ScoreRun.run(source: &source, sink: &sink, options: options)
+        let summary = try body(options, &sink)
         close(outFD)
         if rename(temp.path, target.path) != 0 {
             let reason = String(cString: strerror(errno))
@@ -322,26 +414,30 @@ func runScore(input: String, output: String, rejects: String? = nil, options: Sc
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import data in other formats into canonical CSV.", subcommands: [XML130.self])
+        abstract: "Import data in other formats into canonical CSV.",
+        discussion: "Example: riskengine import xml130 claims.xml -o patients.csv",
+        subcommands: [XML130.self])
 
     struct XML130: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "xml130",
             abstract: "Health-insurance claim XML (Decision 130/QĐ-BYT, 4210-era files) → one canonical record per patient.",
-            discussion: "Ages from NGAY_SINH at the assessment date; sex from GIOI_TINH; diabetes, hypertension, stroke and MI from ICD-10 codes; antihypertensive and statin use from XML2 drug lists; labs from XML4 matched by code or name, with units converted; the latest value at or before the assessment date. Blood pressure is not in claims: models that need it report missing:sbp. Names, ID numbers, card numbers, addresses and birth dates are never written.")
+            discussion: "Example: riskengine import xml130 claims/*.xml --as-of 20250630 --problems problems.csv -o patients.csv\n\nAges from NGAY_SINH at the assessment date; sex from GIOI_TINH; diabetes, hypertension, stroke and MI from ICD-10 codes; antihypertensive and statin use from XML2 drug lists; labs from XML4 matched by code or name, with units converted; the latest value at or before the assessment date. Blood pressure is not in claims: models that need it report missing:sbp. Names, ID numbers, card numbers, addresses and birth dates are never written.")
         @Argument(help: "Claim XML files (GIAMDINHHS envelopes).") var files: [String]
         @Option(name: [.short, .long], help: "Output canonical CSV, or - for standard output.") var output: String = "-"
         @Option(name: .customLong("as-of"), help: "Assessment date yyyymmdd (default: each patient's latest visit).") var asOf: String?
         @Option(name: .long, help: "Write the import problems (file, table, record, field, reason; never values) to this CSV file.") var problems: String?
+        @Flag(name: .long, help: "Stop at the first file, FILEHOSO entry or record that has to be skipped (exit 65) instead of listing it and going on.") var strict = false
 
         func run() throws {
-            let result = try importClaims(files, asOf: asOf)
+            let imported = try importClaims(files, asOf: asOf, strict: strict)
+            let result = imported.result
             let csv = OutputQuoting.csv(header: result.header, rows: result.rows)
             if output == "-" {
                 FileHandle.standardOutput.write(Data(csv.utf8))
             } else {
-                do { try Data(csv.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                    throw fail("cannot create output \(output): \(error.localizedDescription)", Exit.cannotCreate)
+                do { try TextFile.writeAtomically(Array(csv.utf8), to: output) } catch {
+                    throw fail("cannot create output \(output): \(error); check the folder exists and is writable", Exit.cannotCreate)
                 }
             }
             if let problems {
@@ -349,31 +445,61 @@ struct Import: ParsableCommand {
                 for p in result.problems {
                     text += [p.file, p.table, String(p.record), p.field, p.reason].map(OutputQuoting.quote).joined(separator: ",") + "\n"
                 }
-                do { try Data(text.utf8).write(to: URL(fileURLWithPath: problems), options: .atomic) } catch {
-                    throw fail("cannot create \(problems): \(error.localizedDescription)", Exit.cannotCreate)
+                do { try TextFile.writeAtomically(Array(text.utf8), to: problems) } catch {
+                    throw fail("cannot create \(problems): \(error); check the folder exists and is writable", Exit.cannotCreate)
                 }
             }
-            var counts: [String: Int] = [:]
-            for p in result.problems { counts[p.reason.split(separator: ":").first.map(String.init) ?? p.reason, default: 0] += 1 }
-            var summary = "patients \(result.rows.count) from \(files.count) file(s); problems \(result.problems.count)"
-            if !counts.isEmpty { summary += " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")" }
-            FileHandle.standardError.write(Data((summary + "\nblood pressure is not in claims: models that need it will report missing:sbp\n").utf8))
+            FileHandle.standardError.write(Data((imported.summary + "blood pressure is not in claims: models that need it will report missing:sbp\n").utf8))
         }
     }
 }
 
-/// Reads claim XML files into canonical rows (exit codes: 66 unreadable file, 65 bad content).
-func importClaims(_ files: [String], asOf: String?) throws -> ClaimImportResult {
-    var inputs: [(name: String, data: Data)] = []
-    for f in files {
-        guard let data = FileManager.default.contents(atPath: f) else { throw fail("cannot open input \(f)", Exit.noInput) }
-        inputs.append((URL(fileURLWithPath: f).lastPathComponent, data))
+/// A claim import for the CLI: the result, each file's checksum, and the summary for standard error.
+struct ImportedClaims {
+    let result: ClaimImportResult
+    let files: [RunManifest.InputFile]
+
+    /// Patients, files, and problems counted by reason (never values).
+    var summary: String {
+        var counts: [String: Int] = [:]
+        for p in result.problems { counts[p.reason.split(separator: ":").first.map(String.init) ?? p.reason, default: 0] += 1 }
+        let skipped = result.problems.filter(\.skipsData)
+        var s = "patients \(result.rows.count) from \(files.count) file(s); problems \(result.problems.count)"
+        if !counts.isEmpty { s += " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")" }
+        s += "\n"
+        if !skipped.isEmpty {
+            let files = skipped.filter { $0.table == ClaimImportProblem.fileTable }.count
+            let entries = skipped.filter { $0.table == "GIAMDINHHS" }.count
+            s += "skipped: \(files) file(s), \(entries) FILEHOSO entr\(entries == 1 ? "y" : "ies"), \(skipped.count - files - entries) record(s); every other record was imported\n"
+        }
+        return s
     }
+}
+
+/// Reads claim XML files in blocks into canonical rows, hashing each file on the way (exit codes:
+/// 66 unreadable file, 65 with --strict at the first skip, 64 bad --as-of, 78 bad code list).
+func importClaims(_ files: [String], asOf: String?, strict: Bool) throws -> ImportedClaims {
+    var hashers = [SHA256](repeating: SHA256(), count: files.count)
+    var sizes = [Int](repeating: 0, count: files.count)
+    let paths = files.map { (name: URL(fileURLWithPath: $0).lastPathComponent, path: $0) }
+    let result: ClaimImportResult
     do {
-        return try ClaimImport.records(files: inputs, options: ClaimImportOptions(asOf: asOf))
+        result = try ClaimImport.records(paths: paths, options: ClaimImportOptions(asOf: asOf, strict: strict)) { index, block in
+            hashers[index].update(bufferPointer: UnsafeRawBufferPointer(block))
+            sizes[index] += block.count
+        }
     } catch {
-        throw fail(error.description, Exit.dataError)
+        switch error {
+        case .cannotRead: throw fail(error.description, Exit.noInput)
+        case .invalidAsOf: throw fail(error.description, Exit.usage)
+        case .codeList: throw fail(error.description, Exit.configError)
+        case .stopped: throw fail(error.description, Exit.dataError)
+        }
     }
+    let checksums = hashers.map { $0.finalize().map { String(format: "%02x", $0) }.joined() }
+    return ImportedClaims(
+        result: result,
+        files: files.indices.map { RunManifest.InputFile(path: files[$0], sha256: checksums[$0], bytes: sizes[$0]) })
 }
 
 /// RFC 4180 quoting for CSV written by the CLI.
@@ -394,10 +520,12 @@ enum OutputQuoting {
 struct MappingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mapping", abstract: "List the built-in mappings or check one against an export.",
+        discussion: "Example: riskengine mapping check commune_phr_vn --input xa.csv --models who2019_lab",
         subcommands: [List.self, Check.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the built-in mapping ids.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the built-in mapping ids.", discussion: "Example: riskengine mapping list")
         func run() throws {
             for (id, m) in Mapping.builtIn().sorted(by: { $0.key < $1.key }) { print("\(id)\t\(m.path)") }
         }
@@ -405,7 +533,8 @@ struct MappingCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Report which canonical fields an export provides through a mapping: found, missing, ambiguous.")
+            abstract: "Report which canonical fields an export provides through a mapping: found, missing, ambiguous.",
+            discussion: "Example: riskengine mapping check commune_phr_vn --input xa.csv --models who2019_lab,findrisc")
         @Argument(help: "Built-in mapping id or mapping file.") var mapping: String
         @Option(name: .long, help: "The export (CSV); only its header is read.") var input: String
         @Option(name: .long, help: "Comma-separated model ids whose inputs to check (default: every model).") var models: String?
@@ -438,10 +567,14 @@ struct MappingCommand: ParsableCommand {
 
 struct Models: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the model library or show one model.", subcommands: [List.self, Show.self])
+        abstract: "List the model library or show one model.",
+        discussion: "Example: riskengine models show who2019_lab",
+        subcommands: [List.self, Show.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print id, title and citation of every model.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print id, title and citation of every model.",
+            discussion: "Example: riskengine models list --models-dir my-models")
         @OptionGroup var library: LibraryOptions
 
         func run() throws {
@@ -451,14 +584,15 @@ struct Models: ParsableCommand {
                     let d = m.definition
                     print("\(d.id)\t\(d.title)\t\(d.citation.reference) doi:\(d.citation.doi)")
                 }
-            } catch let e as ModelFileError {
-                throw fail(e.description, Exit.configError)
+            } catch {
+                throw fail(error.description, Exit.configError)
             }
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a model's definition in readable form.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a model's definition in readable form.", discussion: "Example: riskengine models show kfre_4var")
         @Argument(help: "Model id.") var id: String
         @OptionGroup var library: LibraryOptions
 
@@ -466,16 +600,18 @@ struct Models: ParsableCommand {
             do {
                 let m = try library.library().model(id)
                 print(ModelDescription.render(m), terminator: "")
-            } catch let e as ModelFileError {
-                if case .unknownModel = e { throw fail(e.description, Exit.usage) }
-                throw fail(e.description, Exit.configError)
+            } catch {
+                if case .unknownModel = error { throw fail(error.description, Exit.usage) }
+                throw fail(error.description, Exit.configError)
             }
         }
     }
 }
 
 struct Synth: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a seeded synthetic adult population (canonical schema, Vietnam-like prevalences).")
+    static let configuration = CommandConfiguration(
+        abstract: "Write a seeded synthetic adult population (canonical schema, Vietnam-like prevalences).",
+        discussion: "Example: riskengine synth --rows 100000 --seed 7 -o population.csv (the same seed always gives the same bytes)")
     @Option(name: .long, help: "Number of people.") var rows: Int = 1000
     @Option(name: .long, help: "Random seed (same seed, same bytes).") var seed: UInt64 = 20261127
     @Option(name: [.short, .long], help: "Output CSV, or - for standard output.") var output: String = "-"
@@ -492,8 +628,8 @@ struct Synth: ParsableCommand {
         do {
             if areas > 0 { return try writeSyntheticAreas(rows: rows, areas: areas, months: months, seed: seed, output: output) }
             try writeSynthetic(rows: rows, seed: seed, output: output)
-        } catch let e as BatchError {
-            throw fail(e.description, exitStatus(for: e))
+        } catch {
+            throw fail(error.description, exitStatus(for: error))
         }
     }
 }
@@ -513,7 +649,8 @@ func writeSynthetic(rows: Int, seed: UInt64, output: String) throws(BatchError) 
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The main job on the embedded demo: synthesise a population, score it with every model, summarise.")
+        abstract: "The main job on the embedded demo: synthesise a population, score it with every model, summarise.",
+        discussion: "Example: riskengine demo --rows 20000 --seed 1 -o scored.csv --input population.csv")
     @Option(name: .long, help: "Number of synthetic people.") var rows: Int = 100_000
     @Option(name: .long, help: "Random seed.") var seed: UInt64 = 20261127
     @Option(name: [.short, .long], help: "Where to write the scored CSV.") var output: String = "riskengine-demo-scored.csv"
@@ -523,21 +660,20 @@ struct Demo: ParsableCommand {
         do {
             let lib = try ModelLibrary.embedded()
             try writeSynthetic(rows: rows, seed: seed, output: input)
-            let params = try RunParameters(DemoReport.parameters)
-            // Viet Nam's defaults first: WHO 2019 (Southeast Asia) and Globorisk (VNM).
-            let first = ["who2019_lab", "who2019_nonlab", "who2019_lab_chart", "who2019_nonlab_chart",
-                         "globorisk_lab", "globorisk_office", "globorisk_fatal"]
-            let ordered = first.compactMap { id in lib.models.first { $0.id == id } }
-                + lib.models.filter { !first.contains($0.id) }
-            let options = ScoreOptions(
-                models: ordered, derivations: lib.derivations, parameters: params, flags: try FlagRules.bundled())
-            let summary = try runScore(input: input, output: output, options: options)
-            print(DemoReport.render(summary, models: ordered, input: input, output: output), terminator: "")
+            var options = try DemoRun.options(lib, flags: try FlagRules.bundled())
+            options.alertRules = try AlertRules.bundled(columns: AlertRules.knownColumns(models: lib.models))
+            let summary = try runScore(input: input, output: output, options: options, progress: true)
+            let scored: [UInt8]
+            do { scored = Array(try TextFile.read(output).utf8) } catch { throw BatchError.readFailed(reason: error.description) }
+            let categories = CategoryCounts(output: scored, models: options.models)
+            print(DemoRun.render(summary, models: options.models, categories: categories, input: input, output: output), terminator: "")
         } catch let e as BatchError {
             throw fail(e.description, exitStatus(for: e))
         } catch let e as ModelFileError {
             throw fail(e.description, Exit.configError)
         } catch let e as FlagRulesError {
+            throw fail(e.description, Exit.configError)
+        } catch let e as RuleFileError {
             throw fail(e.description, Exit.configError)
         }
     }

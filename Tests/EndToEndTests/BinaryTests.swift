@@ -112,6 +112,8 @@ func tempDir() throws -> URL {
         .init(name: "missing input", args: ["score", "/nonexistent/in.csv", "--models", "pce2013"], stdin: nil, status: 66, stderrContains: "cannot open input"),
         .init(name: "empty input", args: ["score", "-", "--models", "pce2013"], stdin: "", status: 65, stderrContains: "empty"),
         .init(name: "duplicate column", args: ["score", "-", "--models", "pce2013"], stdin: "id,sbp,SBP\n", status: 65, stderrContains: "more than once"),
+        .init(name: "inverted bp threshold", args: ["score", "-", "--models", "pce2013", "--bp-urgent", "110/180"], stdin: "id\n", status: 64, stderrContains: "SBP above DBP"),
+        .init(name: "manifest in a missing folder", args: ["score", "-", "--models", "pce2013", "--manifest", "/nonexistent-dir/run.json"], stdin: "id,age\n", status: 73, stderrContains: "cannot write the manifest /nonexistent-dir/run.json: no such file or directory"),
         .init(name: "bad bp threshold", args: ["score", "-", "--models", "pce2013", "--bp-urgent", "180"], stdin: "id\n", status: 64, stderrContains: "--bp-urgent"),
     ]
 
@@ -130,6 +132,63 @@ func tempDir() throws -> URL {
         #expect(r.status == 78)
         #expect(r.stderr.contains("broken.json"))
         #expect(r.stderr.contains("citation"))
+    }
+
+    /// Broken configuration files give exit 78 and a sentence naming the file and what to do,
+    /// never Foundation's error text.
+    @Test func brokenConfigurationFilesAreNamedInPlainLanguage() throws {
+        let dir = try tempDir()
+        let flags = dir.appendingPathComponent("flags.json")
+        try #"{"format": "riskengine.flags/1", "version": "1", "risk_bands": {"source": "s", "applies_to": "a", "bands": [{"code": "low,er", "below": 10}, {"code": "high"}]}, "blood_pressure": {"urgent": {"code": "bp_urgent", "sbp_at_least": 180, "dbp_at_least": 110, "source": "s"}}}"#
+            .write(to: flags, atomically: true, encoding: .utf8)
+        let mapping = dir.appendingPathComponent("mapping.json")
+        try #"{"format": "riskengine.mapping/1", "id": "x", "version": "1", "description": "d", "columns": [{"source": "sbp"}]}"#
+            .write(to: mapping, atomically: true, encoding: .utf8)
+        let models = dir.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        try #"{"format": "riskengine.model/1", "id": "broken", "title": 5}"#.write(to: models.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+        let cases: [(args: [String], file: String, says: String)] = [
+            (["score", "-", "--models", "pce2013", "--flags-rules", flags.path], flags.path, "risk_bands.bands[0].code"),
+            (["score", "-", "--models", "pce2013", "--flags-rules", dir.appendingPathComponent("none.json").path], "none.json", "no such file"),
+            (["score", "-", "--models", "pce2013", "--mapping", mapping.path], mapping.path, "key path columns[0].source: expected a list"),
+            (["models", "list", "--models-dir", models.path], "broken.json", "key path title: expected text"),
+        ]
+        for c in cases {
+            let r = try riskengine(c.args, stdin: "id,age\n")
+            #expect(r.status == 78, "\(c.args): \(r.stderr)")
+            #expect(r.stderr.contains(c.file) && r.stderr.contains(c.says), "\(r.stderr)")
+            for leak in ["NSCocoaErrorDomain", "DecodingError", "Swift.", "CodingKeys", "Error Domain"] {
+                #expect(!r.stderr.contains(leak), "\(r.stderr)")
+            }
+        }
+    }
+
+    @Test func versionNamesEngineCatalogueAndBLAS() throws {
+        let r = try riskengine(["--version"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(r.stdout)")
+        #expect(lines.first?.hasPrefix("riskengine ") == true)
+        let catalogue = try #require(lines.dropFirst().first)
+        #expect(catalogue.hasPrefix("model catalogue "))
+        let sha = try #require(catalogue.split(separator: " ").last)
+        #expect(sha.count == 64 && sha.allSatisfy(\.isHexDigit))
+        #expect(lines.last?.hasPrefix("BLAS: OpenBLAS") == true)
+    }
+
+    @Test(arguments: [["score"], ["demo"], ["synth"], ["import", "xml130"], ["mapping", "check"], ["models", "show"]])
+    func helpShowsAWorkedExample(_ command: [String]) throws {
+        let r = try riskengine(command + ["--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("Example: riskengine " + command.joined(separator: " ")) || r.stdout.contains("riskengine " + command.joined(separator: " ") + " "), "\(r.stdout)")
+    }
+
+    /// Standard error is a pipe here, not a terminal: no progress line, only the summary.
+    @Test func noProgressWhenStandardErrorIsNotATerminal() throws {
+        let synth = try riskengine(["synth", "--rows", "3000"])
+        let r = try riskengine(["score", "-", "--models", "pce2013"], stdin: synth.stdout)
+        #expect(r.status == 0)
+        #expect(!r.stderr.contains("\r") && !r.stderr.contains("MB/s") && !r.stderr.contains("ETA"))
     }
 
     @Test func modelsListAndShow() throws {
@@ -164,6 +223,7 @@ func tempDir() throws -> URL {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("2000 synthetic people"))
         #expect(r.stdout.contains("pce2013"))
+        #expect(r.stdout.contains("Flag htn_uncontrolled:"))
         let out = try String(contentsOf: dir.appendingPathComponent("o.csv"), encoding: .utf8)
         #expect(out.split(separator: "\n").count == 2001)
     }
@@ -186,12 +246,12 @@ func tempDir() throws -> URL {
         try text.write(to: input, atomically: true, encoding: .utf8)
         let r = try riskengine(["score", input.path, "--mapping", "commune_phr_vn", "--models", "pce2013,who2019_lab",
                                 "--param", "race=other", "--param", "who_region=southeast_asia", "--as-of", "2025-06-15",
-                                "--rejects", rejects.path, "--pseudonymise", key.path, "--output", output.path])
+                                "--rejects", rejects.path, "--pseudonymise", key.path, "--keep-column", "Mã xã", "--output", output.path])
         #expect(r.status == 0, "\(r.stderr)")
         let out = try String(contentsOf: output, encoding: .utf8)
         let lines = out.split(separator: "\n")
         #expect(lines.count == 4)
-        #expect(lines[0] == "id,pce2013_ascvd_10y,who2019_lab_cvd_10y,pce2013_status,who2019_lab_status,flags,Mã xã,age")
+        #expect(lines[0] == "id,pce2013_ascvd_10y,who2019_lab_cvd_10y,pce2013_status,who2019_lab_status,flags,Số CCCD,Mã xã,age")
         #expect(lines[1].hasSuffix(",10001,55"), "age is kept (computed from the birth date), the birth date is not")
         #expect(lines[1].contains(",ok;derived:age,ok;derived:age,"))
         #expect(lines[2].contains("invalid:sbp"))
@@ -201,6 +261,19 @@ func tempDir() throws -> URL {
         let manifest = try String(contentsOf: URL(fileURLWithPath: output.path + ".manifest.json"), encoding: .utf8)
         #expect(manifest.contains("\"sha256\""))
         #expect(manifest.contains("commune_phr_vn"))
+        // The manifest counts every flag code the output can hold, each model's bands included.
+        struct Flags: Decodable { let flags: [String: Int] }
+        let flags = try JSONDecoder().decode(Flags.self, from: Data(manifest.utf8)).flags
+        for m in ["pce2013", "who2019_lab"] {
+            for band in ["risk_lt5", "risk_5_10", "risk_10_20", "risk_20_30", "risk_ge30"] { #expect(flags["\(m):\(band)"] != nil, "\(m):\(band)") }
+        }
+        #expect(flags["bp_urgent"] == 0)
+        var written: [String: Int] = [:]
+        for line in lines.dropFirst() {
+            for code in line.split(separator: ",", omittingEmptySubsequences: false)[5].split(separator: ";") { written[String(code), default: 0] += 1 }
+        }
+        #expect(!written.isEmpty)
+        for (code, n) in written { #expect(flags[code] == n, "\(code)") }
         for secret in ["BN-0001", "Nguyễn", "Trần", "001234567890", "19700615", "15/06/1960", "12O"] {
             #expect(!out.contains(secret), "output holds \(secret)")
             #expect(!r.stderr.contains(secret), "stderr holds \(secret)")
@@ -211,7 +284,7 @@ func tempDir() throws -> URL {
         let again = dir.appendingPathComponent("again.csv")
         _ = try riskengine(["score", input.path, "--mapping", "commune_phr_vn", "--models", "pce2013,who2019_lab",
                             "--param", "race=other", "--param", "who_region=southeast_asia", "--as-of", "2025-06-15",
-                            "--pseudonymise", key.path, "--output", again.path, "--quiet"])
+                            "--pseudonymise", key.path, "--keep-column", "Mã xã", "--output", again.path, "--quiet"])
         #expect(try String(contentsOf: again, encoding: .utf8) == out)
     }
 
@@ -243,8 +316,10 @@ func tempDir() throws -> URL {
         let dir = try tempDir()
         // (id, birth yyyymmdd, sex code, smoker, sbp, total chol mmol/L, hdl mmol/L, creatinine µmol/L)
         let people: [(String, String, Int, Int, Int, Double, Double, Double)] = [
-            ("P1", "19650515", 2, 0, 128, 5.2, 1.3, 70.72), ("P2", "19580515", 1, 1, 146, 6.1, 1.0, 97.24),
-            ("P3", "19700515", 1, 0, 118, 4.4, 1.2, 88.4), ("P4", "19510515", 2, 0, 160, 6.8, 1.5, 61.88),
+            // Birthdays away from the assessment date (decimal ages) and lab values that are not
+            // round in either unit, so a whole-year age or a rounded conversion would show.
+            ("P1", "19650903", 2, 0, 128, 5.23, 1.31, 73.37), ("P2", "19581127", 1, 1, 146, 6.14, 1.04, 97.61),
+            ("P3", "19700101", 1, 0, 118, 4.42, 1.21, 88.93), ("P4", "19511230", 2, 0, 160, 6.83, 1.52, 61.17),
         ]
         let asOf = "2025-05-15"
         var canonical = "id,birth_date,sex,race,smoker,diabetes,bp_treated,sbp,total_chol,hdl,creatinine\n"
@@ -292,5 +367,135 @@ func tempDir() throws -> URL {
             #expect(tc[i]["who2019_lab_status"]?.hasPrefix("missing:") == true && tc[i]["who2019_lab_status"]?.contains("sbp") == true)
         }
         for secret in ["Người 0", "Người 1"] { #expect(!c.stdout.contains(secret) && !c.stderr.contains(secret)) }
+    }
+}
+
+/// Claim XML through the binary: a damaged batch still imports and scores every good record, and
+/// claim XML scores exactly like the same people written as a canonical CSV.
+@Suite struct ClaimBinaryTests {
+    static func b64(_ s: String) -> String { Data(("<?xml version=\"1.0\" encoding=\"utf-8\"?>" + s).utf8).base64EncodedString() }
+
+    static func envelope(_ entries: [(String, String)]) -> String {
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><GIAMDINHHS><THONGTINHOSO><DANHSACHHOSO><HOSO>"
+            + entries.map { "<FILEHOSO><LOAIHOSO>\($0.0)</LOAIHOSO><NOIDUNGFILE>\($0.1)</NOIDUNGFILE></FILEHOSO>" }.joined()
+            + "</HOSO></DANHSACHHOSO></THONGTINHOSO></GIAMDINHHS>"
+    }
+
+    static func visit(_ lk: String, _ patient: String, birth: String = "196508230000") -> String {
+        "<TONG_HOP><MA_LK>\(lk)</MA_LK><MA_BN>\(patient)</MA_BN><HO_TEN>Người Bí Mật</HO_TEN><NGAY_SINH>\(birth)</NGAY_SINH>"
+            + "<GIOI_TINH>1</GIOI_TINH><MA_BENH_CHINH>E11</MA_BENH_CHINH><NGAY_VAO>202505100800</NGAY_VAO><NGAY_RA>202505101000</NGAY_RA></TONG_HOP>"
+    }
+
+    @Test func damagedBatchImportsEveryGoodRecordAndExitsZero() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = Self.envelope([("XML1", Self.b64(Self.visit("LK1", "BN1"))), ("XML4", "@@not base64@@"), ("XML1", Self.b64(Self.visit("LK2", "BN2")))])
+        let whole = Self.envelope([("XML1", Self.b64(Self.visit("LK3", "BN3"))), ("XML1", Self.b64(Self.visit("LK4", "BN4")))])
+        let files: [(String, String)] = [
+            ("good.xml", good), ("cut.xml", String(whole.dropLast(150))),
+            ("invoice.xml", "<invoice><total>3</total></invoice>"), ("table.xml", "id,age\n1,50\n"),
+        ]
+        var paths: [String] = []
+        for (name, text) in files {
+            let url = dir.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            paths.append(url.path)
+        }
+        let out = dir.appendingPathComponent("out.csv").path, problems = dir.appendingPathComponent("problems.csv").path
+        let r = try riskengine(["import", "xml130"] + paths + ["-o", out, "--problems", problems])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",").first.map(String.init) }
+        #expect(rows == ["BN1", "BN2", "BN3"])
+        let listed = try String(contentsOfFile: problems, encoding: .utf8)
+        for line in ["good.xml,GIAMDINHHS,2,NOIDUNGFILE,bad_base64", "cut.xml,GIAMDINHHS,2,NOIDUNGFILE,xml_truncated",
+                     "invoice.xml,FILE,0,-,not_claim_xml", "table.xml,FILE,0,-,not_xml"] {
+            #expect(listed.contains(line), "\(listed)")
+        }
+        #expect(r.stderr.contains("skipped: 2 file(s), 2 FILEHOSO entries"), "\(r.stderr)")
+        #expect(!listed.contains("Người") && !r.stderr.contains("Người"))
+
+        let strict = try riskengine(["import", "xml130"] + paths + ["-o", dir.appendingPathComponent("strict.csv").path, "--strict"])
+        #expect(strict.status == 65)
+        #expect(strict.stderr.contains("good.xml") && strict.stderr.contains("bad_base64"), "\(strict.stderr)")
+
+        // Scoring the same batch: exit 0, one row per good patient, the manifest hashes every input file.
+        let scored = dir.appendingPathComponent("scored.csv").path
+        let s = try riskengine(["score"] + paths + ["--models", "egfr_ckdepi2021", "-o", scored])
+        #expect(s.status == 0, "\(s.stderr)")
+        #expect(try String(contentsOfFile: scored, encoding: .utf8).split(separator: "\n").count == 4)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scored + ".manifest.json"))) as? [String: Any]
+        let inputFiles = manifest?["inputFiles"] as? [[String: Any]] ?? []
+        #expect(inputFiles.map { $0["path"] as? String ?? "" } == paths)
+        for (entry, path) in zip(inputFiles, paths) {
+            #expect(entry["sha256"] as? String == (try sha256sum(path)))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.hasPrefix(".") }, "no temporary file left")
+    }
+
+    /// SHA-256 of a file by the system's sha256sum (an implementation independent of ours).
+    func sha256sum(_ path: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["sha256sum", path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return String(text.prefix(64))
+    }
+
+    /// Birth dates in mid-year, labs with four decimals and in mg/dL: claim XML and the same people
+    /// as canonical CSV give byte-identical risk and status columns.
+    @Test func claimXMLScoresExactlyLikeCanonicalCSV() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // (id, birth yyyymmdd, sex code, creatinine mg/dL, total chol mg/dL, HDL mmol/L, HbA1c mmol/mol)
+        let people: [(String, String, Int, String, String, String, String)] = [
+            ("P1", "19650823", 2, "0.8765", "212.5", "1.1234", "53"), ("P2", "19580217", 1, "1,2345", "187.3", "0.9876", "61"),
+            ("P3", "19701130", 1, "1.0101", "245.75", "1.3333", "47"), ("P4", "19510704", 2, "0.6543", "198.04", "1.5678", "70"),
+        ]
+        func number(_ s: String) -> Double { Double(s.replacingOccurrences(of: ",", with: "."))! }
+        var canonical = "id,birth_date,assessment_date,sex,diabetes,bp_treated,statin,creatinine,total_chol,hdl,hba1c\n"
+        var xml1 = "", xml2 = "", xml4 = ""
+        for (k, p) in people.enumerated() {
+            // The CSV holds the values converted to canonical units, written in shortest round-trip form.
+            canonical += "\(p.0),\(p.1),20250510,\(p.2 == 1 ? "male" : "female"),1,1,1,\(number(p.3) * 88.4),\(number(p.4) / 38.67),\(p.5),\(number(p.6) * 0.09148 + 2.152)\n"
+            let lk = "LK\(k)"
+            xml1 += Self.visit(lk, p.0, birth: p.1 + "0000").replacingOccurrences(of: "<GIOI_TINH>1<", with: "<GIOI_TINH>\(p.2)<")
+            xml2 += "<CHI_TIET_THUOC><MA_LK>\(lk)</MA_LK><MA_THUOC></MA_THUOC><TEN_THUOC>Exforge 5mg/80mg</TEN_THUOC></CHI_TIET_THUOC>"
+                + "<CHI_TIET_THUOC><MA_LK>\(lk)</MA_LK><MA_THUOC>C10AA07</MA_THUOC><TEN_THUOC>Thuốc hạ mỡ máu</TEN_THUOC></CHI_TIET_THUOC>"
+            func lab(_ name: String, _ value: String, _ unit: String) -> String {
+                "<CHI_TIET_CLS><MA_LK>\(lk)</MA_LK><TEN_CHI_SO>\(name)</TEN_CHI_SO><GIA_TRI>\(value)</GIA_TRI><DON_VI_DO>\(unit)</DON_VI_DO><NGAY_KQ>202505100930</NGAY_KQ></CHI_TIET_CLS>"
+            }
+            xml4 += lab("Creatinin", p.3, "mg/dL") + lab("Cholesterol toàn phần", p.4, "mg/dL") + lab("HDL-C", p.5, "mmol/L") + lab("HbA1c", p.6, "mmol/mol")
+        }
+        // The visits in one file, drugs and labs in another: joined across the batch.
+        let visits = Self.envelope([("XML1", Self.b64("<DSACH_TONG_HOP>" + xml1 + "</DSACH_TONG_HOP>"))])
+        let details = Self.envelope([
+            ("XML2", Self.b64("<CHITIEU_CHITIET_THUOC><DSACH_CHI_TIET_THUOC>" + xml2 + "</DSACH_CHI_TIET_THUOC></CHITIEU_CHITIET_THUOC>")),
+            ("XML4", Self.b64("<CHITIEU_CHITIET_DICHVUCANLAMSANG><DSACH_CHI_TIET_CLS>" + xml4 + "</DSACH_CHI_TIET_CLS></CHITIEU_CHITIET_DICHVUCANLAMSANG>")),
+        ])
+        let csv = dir.appendingPathComponent("people.csv"), a = dir.appendingPathComponent("a.xml"), b = dir.appendingPathComponent("b.xml")
+        try canonical.write(to: csv, atomically: true, encoding: .utf8)
+        try visits.write(to: a, atomically: true, encoding: .utf8)
+        try details.write(to: b, atomically: true, encoding: .utf8)
+        let common = ["--models", "egfr_ckdepi2021,who2019_lab,pce2013", "--param", "who_region=southeast_asia", "--param", "race=other",
+                      "--param", "sbp=137", "--param", "smoker=0", "--digits", "12", "--quiet"]
+        let fromCSV = try riskengine(["score", csv.path] + common)
+        let fromXML = try riskengine(["score", a.path, b.path] + common)
+        #expect(fromCSV.status == 0 && fromXML.status == 0, "\(fromCSV.stderr)\(fromXML.stderr)")
+        func columns(_ out: String) -> [String: [String]] {
+            let lines = out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            var d: [String: [String]] = [:]
+            for (c, name) in lines[0].enumerated() { d[name] = lines.dropFirst().map { $0[c] } }
+            return d
+        }
+        let x = columns(fromCSV.stdout), y = columns(fromXML.stdout)
+        let compared = ["id", "egfr_ckdepi2021", "who2019_lab_cvd_10y", "pce2013_ascvd_10y", "egfr_ckdepi2021_status", "who2019_lab_status", "pce2013_status", "flags"]
+        for name in compared {
+            #expect(x[name] != nil && x[name] == y[name], "\(name): CSV \(x[name] ?? []) vs XML \(y[name] ?? [])")
+        }
+        #expect(x["pce2013_status"]?.allSatisfy { $0.hasPrefix("ok") } == true, "\(x["pce2013_status"] ?? [])")
     }
 }

@@ -89,7 +89,7 @@ import Testing
         }
     }
 
-    static func levels(_ counts: [Double], _ alarmSets: [Set<Int>], bound: Double = 10, minCount: Double = 0, cooldown: Int = 0) -> [AlertLevel] {
+    static func levels(_ counts: [Double], _ alarmSets: [Set<Int>], bound: Double = 10, minCount: Double = 0, cooldown: Int = 0) -> [SignalLevel] {
         let dets = alarmSets.map { Fixed(alarms: $0, bound: bound).detect(counts, periodsPerYear: 12) }
         return AlertDetection.levels(dets, minCount: minCount, cooldown: cooldown)
     }

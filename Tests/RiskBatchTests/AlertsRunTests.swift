@@ -70,7 +70,7 @@ import Testing
         let rows = AlertDetection.run(agg, settings: AlertSettings()).filter { $0.indicator == "bp_urgent" }
         let injected = Set(design.injectedCommunes.map(design.commune))
         let rise = Set(design.riseMonthIndices.map(design.monthLabel))
-        var level: [String: AlertLevel] = [:]
+        var level: [String: SignalLevel] = [:]
         for r in rows { level["\(r.area)|\(r.period)"] = r.level }
         for c in injected {
             let flagged = rise.filter { (level["\(c)|\($0)"] ?? .none) >= .warning }

@@ -3,6 +3,7 @@ import RiskAlerts
 @testable import RiskBatch
 import RiskCore
 import RiskModels
+import RiskTestSupport
 import Testing
 
 let library: ModelLibrary = {
@@ -150,7 +151,7 @@ let good = "a1,55,female,white,0,0,0,120,5.508145849,1.292991983"
     }
 
     @Test func randomValuesMatchPrintf() {
-        var g = SystemRandomNumberGenerator()
+        var g = SplitMix(seed: 20261202)
         for _ in 0..<20_000 {
             let v = Double.random(in: 0...100, using: &g)
             let d = Int.random(in: 0...8, using: &g)
@@ -195,5 +196,24 @@ let good = "a1,55,female,white,0,0,0,120,5.508145849,1.292991983"
         } else {
             #expect(cell.state == .invalid, "\(text)")
         }
+    }
+}
+
+@Suite struct FlagCountTests {
+    /// The summary (and so the manifest) counts every flag code a run can write: each model's
+    /// risk bands and the urgent-blood-pressure rule, with 0 for codes no row got.
+    @Test func flagCountsCoverEveryCodeWritten() throws {
+        let input = "\(header),dbp\n\(good),80\nb2,61,male,white,1,1,1,190,6.2,0.9,100\n"
+        let (output, summary) = try score(input, models: ["pce2013"])
+        var written: [String: Int] = [:]
+        for line in lines(output).dropFirst() {
+            let flags = splitCSVLine(line)[3]
+            for code in flags.split(separator: ";") { written[String(code), default: 0] += 1 }
+        }
+        #expect(written["pce2013:risk_lt5"] == 1 && written["bp_urgent"] == 1, "\(written)")
+        for (code, n) in written { #expect(summary.flagCounts[code] == n, "\(code)") }
+        #expect(Set(summary.flagCounts.keys) == Set(rules.codes(models: ["pce2013"])))
+        #expect(summary.flagCounts.contains { $0.value == 0 }, "codes no row got are listed with 0")
+        #expect(summary.flagCounts.values.reduce(0, +) == written.values.reduce(0, +))
     }
 }

@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func choleskySolveRecoversX() throws {
-        // Identity from STYLE.md: solve(A, A·x) ≈ x for a random SPD A = MᵀM + n·I.
+        // Identity: solve(A, A·x) ≈ x for a random SPD A = MᵀM + n·I.
         var rng = SplitMix(seed: 11)
         let n = 6
         var m = Matrix(rows: n, columns: n)

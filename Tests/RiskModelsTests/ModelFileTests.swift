@@ -154,7 +154,7 @@ import Testing
     static let badFiles: [BadFile] = [
         .init(name: "not JSON", edit: { _ in "{ nope" }, key: "", problemContains: "JSON"),
         .init(name: "missing key", edit: { $0.replacingOccurrences(of: "\"title\": \"Toy\",", with: "") }, key: "title", problemContains: "missing"),
-        .init(name: "wrong type", edit: { $0.replacingOccurrences(of: "\"horizon_years\": 10", with: "\"horizon_years\": \"ten\"") }, key: "outcomes[0].horizon_years", problemContains: "Int"),
+        .init(name: "wrong type", edit: { $0.replacingOccurrences(of: "\"horizon_years\": 10", with: "\"horizon_years\": \"ten\"") }, key: "outcomes[0].horizon_years", problemContains: "expected a number"),
         .init(name: "wrong format", edit: { $0.replacingOccurrences(of: "riskengine.model/1", with: "riskengine.model/9") }, key: "format", problemContains: "expected"),
         .init(name: "unknown field", edit: { $0.replacingOccurrences(of: "{\"field\": \"smoker\"}", with: "{\"field\": \"smokr\"}") }, key: "inputs[2].field", problemContains: "unknown canonical field"),
         .init(name: "survival outside (0,1)", edit: { $0.replacingOccurrences(of: "\"baseline_survival\": 0.9,", with: "\"baseline_survival\": 1.9,") }, key: "strata[0].equations.a.baseline_survival", problemContains: "(0, 1)"),

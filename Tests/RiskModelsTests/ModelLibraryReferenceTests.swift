@@ -3,9 +3,11 @@ import RiskModels
 import RiskTestSupport
 import Testing
 
-/// Agreement of the model library with reference values produced once, offline, by independent
-/// implementations (packages run here; see each folder's README.md under Fixtures/reference for
-/// the package, version, command and patches). Every output column is compared on every row:
+/// Agreement of the model library with reference values produced once, offline (see each
+/// folder's README.md under Fixtures/reference for the program, version, command and patches).
+/// Most come from independent implementations (published packages); the cases whose name says
+/// "own second implementation" come from our own code written separately from the model files,
+/// which checks the files' re-expression of the equations but is not independent of us. Every output column is compared on every row:
 /// where the reference is empty the engine must leave the cell empty too (no made-up number).
 @Suite struct ModelLibraryReferenceTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -24,9 +26,9 @@ import Testing
               columns: [:], tolerance: Tolerance.independentImplementationPP),
         // No package has CKD-EPI 2021 here: the reference is a separate evaluator written from the
         // published min/max form (not from our log-linear file), so it checks the rewrite.
-        .init(name: "CKD-EPI 2021", file: "kidney_findrisc/reference_egfr_ckdepi2021", models: ["egfr_ckdepi2021"],
+        .init(name: "CKD-EPI 2021 (own second implementation, not independent)", file: "kidney_findrisc/reference_egfr_ckdepi2021", models: ["egfr_ckdepi2021"],
               columns: [:], tolerance: 1e-8),
-        .init(name: "FINDRISC", file: "kidney_findrisc/reference_findrisc", models: ["findrisc"], columns: [:], tolerance: 0),
+        .init(name: "FINDRISC (own second implementation, not independent)", file: "kidney_findrisc/reference_findrisc", models: ["findrisc"], columns: [:], tolerance: 0),
         // QRISK3 R package 0.6.0 (unpatched), plus the official 2017 test rows.
         .init(name: "QRISK3-2017", file: "qrisk3/reference_qrisk3", models: ["qrisk3"], columns: [:],
               tolerance: Tolerance.independentImplementationPP),
@@ -40,7 +42,7 @@ import Testing
               tolerance: Tolerance.independentImplementationPP),
         // The authors' whocvdrisk program (Stata) transcribed; cross-checked by an R script reading
         // the authors' .dta parameters; the charts are the public transcriptions of the printed charts.
-        .init(name: "WHO 2019 continuous and charts", file: "who2019/reference_who2019",
+        .init(name: "WHO 2019 continuous and charts (own transcription of the authors' program, not independent)", file: "who2019/reference_who2019",
               models: ["who2019_lab", "who2019_nonlab", "who2019_lab_chart", "who2019_nonlab_chart"],
               columns: ["who2019_lab_cvd_10y": "who2019_lab_cvd_10y", "who2019_nonlab_cvd_10y": "who2019_nonlab_cvd_10y",
                         "who2019_lab_chart_cvd_10y": "who2019_lab_chart_cvd_10y", "who2019_nonlab_chart_cvd_10y": "who2019_nonlab_chart_cvd_10y"],

@@ -19,7 +19,7 @@ public enum AlertMethod: String, Sendable, CaseIterable, Codable {
 }
 
 /// Published alert level.
-public enum AlertLevel: String, Sendable, Comparable, Codable {
+public enum SignalLevel: String, Sendable, Comparable, Codable {
     case none, watch, warning, alert
 
     var rank: Int {
@@ -31,7 +31,7 @@ public enum AlertLevel: String, Sendable, Comparable, Codable {
         }
     }
 
-    public static func < (a: AlertLevel, b: AlertLevel) -> Bool { a.rank < b.rank }
+    public static func < (a: SignalLevel, b: SignalLevel) -> Bool { a.rank < b.rank }
 }
 
 /// Settings of a detection run.
@@ -95,7 +95,7 @@ public struct AlertRow: Sendable, Equatable {
     public var expected: Double?
     public var upperbound: Double?
     public var alarm: Bool
-    public var level: AlertLevel
+    public var level: SignalLevel
 }
 
 /// Numbers as the outputs write them: the shortest decimal that reads back as the same double
@@ -109,7 +109,7 @@ public enum AlertNumber {
 
 public enum AlertDetection {
     /// The level of one period given each method's detection there.
-    static func level(_ ds: [Detection], minCount: Double) -> AlertLevel {
+    static func level(_ ds: [Detection], minCount: Double) -> SignalLevel {
         guard let observed = ds.first?.observed, observed >= minCount else { return .none }
         let alarming = ds.filter(\.alarm)
         if alarming.isEmpty { return .none }
@@ -127,9 +127,9 @@ public enum AlertDetection {
     ///   - positions: the periods' indices in the series (consecutive when nil).
     ///   - minCount: no level below this observed count.
     ///   - cooldown: periods after a published level in which only an escalation is published.
-    static func levels(_ perPeriod: [[Detection]], positions: [Int], minCount: Double, cooldown: Int) -> [AlertLevel] {
-        var out: [AlertLevel] = []
-        var lastLevel = AlertLevel.none
+    static func levels(_ perPeriod: [[Detection]], positions: [Int], minCount: Double, cooldown: Int) -> [SignalLevel] {
+        var out: [SignalLevel] = []
+        var lastLevel = SignalLevel.none
         var lastAt = Int.min / 2
         for (j, ds) in perPeriod.enumerated() {
             let i = positions[j]
@@ -149,7 +149,7 @@ public enum AlertDetection {
 
     /// Levels when every method evaluated the same periods: `detections[m][j]` is method m's
     /// detection at its j-th period.
-    public static func levels(_ detections: [[Detection]], minCount: Double, cooldown: Int) -> [AlertLevel] {
+    public static func levels(_ detections: [[Detection]], minCount: Double, cooldown: Int) -> [SignalLevel] {
         guard let first = detections.first else { return [] }
         let perPeriod = first.indices.map { j in detections.map { $0[j] } }
         return levels(perPeriod, positions: first.map(\.index), minCount: minCount, cooldown: cooldown)

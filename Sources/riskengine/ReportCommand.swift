@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import RiskAlerts
+import RiskBatch
+import RiskCore
+import RiskModels
+import RiskReport
+
+/// `riskengine report`: one self-contained HTML page of aggregates from a scored CSV (and an
+/// alerts file). Parsing and calling only; the work is in RiskReport.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a self-contained HTML report (aggregates and charts, no identifiers) of a scored CSV.",
+        discussion: "Reads any CSV with risk columns <model>_<outcome>_<horizon>y, age and sex (and <model>_status, flags and the area column when present). Counts below 5 are shown as <5.")
+
+    @Argument(help: "Scored CSV (e.g. the output of 'riskengine score'), or - for standard input.")
+    var input: String
+
+    @Option(name: .long, help: "Alerts CSV of 'riskengine alerts' (area,period,indicator,method,observed,expected,upperbound,alarm,level).")
+    var alerts: String?
+
+    @Option(name: .long, help: "Area column of the input (e.g. commune).")
+    var area: String?
+
+    @Option(name: [.short, .long], help: "Output HTML file.")
+    var output: String
+
+    @Option(name: .long, help: "Language of the labels: vi or en.")
+    var lang: String = "vi"
+
+    func validate() throws {
+        guard ReportLanguage(rawValue: lang) != nil else { throw ValidationError("--lang takes vi or en") }
+        if alerts == "-" { throw ValidationError("--alerts needs a file (it is read twice)") }
+    }
+
+    func run() throws {
+        let lib: ModelLibrary
+        let flagRules: FlagRules
+        do {
+            lib = try ModelLibrary.embedded()
+            flagRules = try FlagRules.bundled()
+        } catch {
+            throw fail("\(error)", Exit.configError)
+        }
+        var ruleTexts: [String: ReportRuleText] = [:]
+        if let rules = try? AlertRules.bundled(columns: AlertRules.knownColumns(models: lib.models)) {
+            for r in rules.rules {
+                ruleTexts[r.id] = ReportRuleText(level: r.level.rawValue, english: r.reasonEnglish, vietnamese: r.reasonVietnamese)
+            }
+        }
+        var citations: [String: ReportCitation] = [:]
+        for m in lib.models {
+            let d = m.definition
+            citations[m.id] = ReportCitation(model: m.id, title: d.title, reference: d.citation.reference, doi: d.citation.doi)
+        }
+        do {
+            let data = try ReportData.read(
+                path: input, areaColumn: area, knownModels: lib.models.map(\.id),
+                bandBounds: flagRules.riskBands.bands.compactMap(\.below), bandCodes: flagRules.riskBands.bands.map(\.code))
+            let alertData = try alerts.map { path throws(ReportError) in try AlertData.read(path: path) }
+            let page = HTMLReport(
+                data: data, alerts: alertData, language: ReportLanguage(rawValue: lang)!, citations: citations,
+                ruleTexts: ruleTexts, qrisk3Disclaimer: QRISK3Notice.text
+            ).render()
+            do { try TextFile.writeAtomically(Array(page.utf8), to: output) } catch {
+                throw ReportError.cannotWrite(path: output, reason: error.description)
+            }
+        } catch let e as ReportError {
+            switch e {
+            case .cannotOpen: throw fail(e.description, Exit.noInput)
+            case .cannotWrite: throw fail(e.description, Exit.cannotCreate)
+            case .emptyInput, .missingColumn, .noRiskColumns: throw fail(e.description, Exit.dataError)
+            case .areaLooksIdentifying: throw fail(e.description, Exit.usage)
+            }
+        }
+    }
+}
