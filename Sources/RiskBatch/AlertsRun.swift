@@ -1,9 +1,10 @@
 // Streaming glue of `riskengine alerts`: reads a CSV (a scored file, any CSV with the named
 // columns, or a ready series `area,period,count[,population]`) record by record with the
-// project's RFC 4180 record scanner, and feeds RiskAlerts' aggregator. Memory holds one read
+// project's one CSV tokenizer (`RiskCore.CSV`), and feeds RiskAlerts' aggregator. Memory holds one read
 // buffer and the aggregate (areas × periods × indicators), never the rows.
 import Foundation
 import RiskAlerts
+import RiskCore
 
 /// Errors of an alerts input; messages name columns and rows, never cell values.
 public enum AlertsInputError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -42,25 +43,23 @@ public struct AlertsInputOptions: Sendable {
 }
 
 public enum AlertsRun {
-    /// One record's fields as byte ranges into the buffer.
+    /// One record's fields (from the project's tokenizer, `RiskCore.CSV`) over the read buffer.
     struct Row: AlertRowView {
         let bytes: UnsafeBufferPointer<UInt8>
-        let spans: [(Int, Int, Bool)]  // start, end, quoted (holds doubled quotes)
+        let fields: [CSV.Field]
         let columns: [String: Int]
 
+        /// Field i's text (doubled quotes made single); empty past the record's end.
         func field(_ i: Int) -> Substring? {
-            guard i < spans.count else { return "" }
-            let (s, e, q) = spans[i]
-            var text = String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<e]), as: UTF8.self)
-            if q { text = text.replacingOccurrences(of: "\"\"", with: "\"") }
-            return Substring(text)
+            guard i < fields.count else { return "" }
+            return Substring(CSV.text(bytes, fields[i]))
         }
 
-        /// The bytes of field i without surrounding spaces (quoted fields as written, quotes
-        /// removed; doubled quotes are kept doubled, so use `field` where they matter).
+        /// The content bytes of field i without surrounding spaces (a quoted field's doubled
+        /// quotes stay doubled, so use `field` where they matter).
         func raw(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-            guard i < spans.count else { return UnsafeBufferPointer(rebasing: bytes[0..<0]) }
-            var (s, e, _) = spans[i]
+            guard i < fields.count else { return UnsafeBufferPointer(rebasing: bytes[0..<0]) }
+            var s = fields[i].contentStart, e = fields[i].contentEnd
             while s < e, bytes[s] == 0x20 { s += 1 }
             while e > s, bytes[e - 1] == 0x20 { e -= 1 }
             return UnsafeBufferPointer(rebasing: bytes[s..<e])
@@ -68,8 +67,8 @@ public enum AlertsRun {
 
         /// Field i as text without surrounding spaces.
         func trimmed(_ i: Int) -> String {
-            guard i < spans.count else { return "" }
-            if spans[i].2 { return (field(i) ?? "").trimmingCharacters(in: .whitespaces) }
+            guard i < fields.count else { return "" }
+            if fields[i].quoted { return (field(i) ?? "").trimmingCharacters(in: .whitespaces) }
             return String(decoding: raw(i), as: UTF8.self)
         }
 
@@ -77,39 +76,6 @@ public enum AlertsRun {
             guard let i = columns[column] else { return nil }
             return field(i)
         }
-    }
-
-    /// Field spans of the record bytes[start..<end] (end excludes the line break).
-    static func split(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, delimiter: UInt8) -> [(Int, Int, Bool)] {
-        var spans: [(Int, Int, Bool)] = []
-        var i = start
-        var e = end
-        if e > start, bytes[e - 1] == CSVScanner.carriageReturn { e -= 1 }
-        while true {
-            if i < e, bytes[i] == CSVScanner.quote {
-                var j = i + 1
-                var doubled = false
-                while j < e {
-                    if bytes[j] == CSVScanner.quote {
-                        if j + 1 < e, bytes[j + 1] == CSVScanner.quote { doubled = true; j += 2; continue }
-                        break
-                    }
-                    j += 1
-                }
-                spans.append((i + 1, min(j, e), doubled))
-                j += 1
-                while j < e, bytes[j] != delimiter { j += 1 }
-                if j >= e { break }
-                i = j + 1
-            } else {
-                var j = i
-                while j < e, bytes[j] != delimiter { j += 1 }
-                spans.append((i, j, false))
-                if j >= e { break }
-                i = j + 1
-            }
-        }
-        return spans
     }
 
     /// A buffered record reader over a byte source.
@@ -125,43 +91,49 @@ public enum AlertsRun {
             } catch { throw .input(error) }
         }
 
-        /// The header line's bytes (BOM removed), consumed from the buffer.
-        mutating func headerLine() throws(AlertsInputError) -> [UInt8] {
-            var end = buffer.firstIndex(of: CSVScanner.newline)
-            while end == nil && !eof {
+        /// The header (names, dialect), consumed from the buffer.
+        mutating func header() throws(AlertsInputError) -> InputHeader {
+            while true {
+                let atEnd = eof
+                if let h = buffer.withUnsafeBufferPointer({ InputHeader.read($0, final: atEnd) }) {
+                    buffer.removeFirst(min(buffer.count, h.length))
+                    return h
+                }
+                if eof { throw .input(.emptyInput) }
                 try fill()
-                end = buffer.firstIndex(of: CSVScanner.newline)
             }
-            if buffer.isEmpty { throw .input(.emptyInput) }
-            let e = end ?? buffer.count
-            var line = Array(buffer[0..<e])
-            if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
-            while let l = line.last, l == CSVScanner.carriageReturn { line.removeLast() }
-            buffer.removeFirst(min(buffer.count, e + 1))
-            return line
         }
 
-        /// Feeds every non-blank record (bytes, start, end excluding the line break) to `process`.
-        mutating func records(_ process: (UnsafeBufferPointer<UInt8>, Int, Int) throws(AlertsInputError) -> Void) throws(AlertsInputError) {
+        /// Feeds every record (blank lines skipped) to `process`.
+        mutating func records(
+            delimiter: UInt8, _ process: (UnsafeBufferPointer<UInt8>, [CSV.Field]) throws(AlertsInputError) -> Void
+        ) throws(AlertsInputError) {
             while true {
                 if !eof && buffer.count < chunkSize { try fill(); continue }
                 let atEnd = eof
                 let consumed: Int = try buffer.withUnsafeBufferPointer { (p) throws(AlertsInputError) -> Int in
-                    let end = atEnd ? p.count : (CSVScanner.lastRecordEnd(p) ?? 0)
-                    var s = 0
-                    while s < end {
-                        var e = s
-                        var inQuotes = false
-                        while e < end {
-                            let b = p[e]
-                            if b == CSVScanner.quote { inQuotes.toggle() } else if b == CSVScanner.newline && !inQuotes { break }
-                            e += 1
+                    var i = 0
+                    var fields: [CSV.Field] = []
+                    scan: while true {
+                        while let next = CSV.blankLineEnd(p, at: i) {
+                            // A CR as the last byte read may be the first half of a CRLF.
+                            if !atEnd && next == p.count && p[i] == CSV.cr { break scan }
+                            i = next
                         }
-                        let lineEnd = (e > s && p[e - 1] == CSVScanner.carriageReturn) ? e - 1 : e
-                        if lineEnd > s { try process(p, s, e) }
-                        s = e + 1
+                        if i >= p.count { break }
+                        fields.removeAll(keepingCapacity: true)
+                        var j = i
+                        while true {
+                            let f = CSV.field(p, at: j, delimiter: delimiter)
+                            if !atEnd && (!f.terminated || (f.next == p.count && p[f.rawEnd] == CSV.cr)) { break scan }
+                            fields.append(f)
+                            j = f.next
+                            if f.endOfRecord { break }
+                        }
+                        try process(p, fields)
+                        i = j
                     }
-                    return min(end, p.count)
+                    return i
                 }
                 if consumed > 0 { buffer.removeFirst(consumed) }
                 if atEnd { return }
@@ -178,10 +150,9 @@ public enum AlertsRun {
         _ source: Source, options: AlertsInputOptions, chunkSize: Int = 1 << 20
     ) throws(AlertsInputError) -> AlertAggregate {
         var reader = Reader(source: source, chunkSize: chunkSize)
-        let headerBytes = try reader.headerLine()
-        let dialect = InputDialect.detect(headerLine: headerBytes)
-        let header = ScoreRun.parseHeader(headerBytes, delimiter: dialect.delimiter)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+        let head = try reader.header()
+        let dialect = head.dialect
+        let header = head.names.map { $0.trimmingCharacters(in: .whitespaces) }
         var columns: [String: Int] = [:]
         for (i, h) in header.enumerated() where columns[h] == nil { columns[h] = i }
         func column(_ option: String, _ name: String) throws(AlertsInputError) -> Int {
@@ -202,9 +173,9 @@ public enum AlertsRun {
             var seriesKind: PeriodKind?
             var skipped = SkippedRows()
             var kept: [(String, Int, Double, Double?)] = []
-            try reader.records { (bytes, s, e) throws(AlertsInputError) in
+            try reader.records(delimiter: dialect.delimiter) { (bytes, fields) throws(AlertsInputError) in
                 rowNumber += 1
-                let row = Row(bytes: bytes, spans: split(bytes, s, e, delimiter: dialect.delimiter), columns: columns)
+                let row = Row(bytes: bytes, fields: fields, columns: columns)
                 let area = (row.field(areaI) ?? "").trimmingCharacters(in: .whitespaces)
                 if area.isEmpty { skipped.emptyArea += 1; return }
                 guard let (kind, ord) = PeriodKind.parseLabel((row.field(periodI) ?? "").trimmingCharacters(in: .whitespaces))
@@ -230,8 +201,8 @@ public enum AlertsRun {
         let kind = options.period
         let indicators = options.indicators
         var agg = AlertAggregate(kind: kind)
-        try reader.records { (bytes, s, e) throws(AlertsInputError) in
-            let row = Row(bytes: bytes, spans: split(bytes, s, e, delimiter: dialect.delimiter), columns: columns)
+        try reader.records(delimiter: dialect.delimiter) { (bytes, fields) throws(AlertsInputError) in
+            let row = Row(bytes: bytes, fields: fields, columns: columns)
             let area = row.trimmed(areaI)
             if area.isEmpty { agg.skipped.emptyArea += 1; return }
             guard let day = CivilDate.parse(row.raw(dateI)) else {
@@ -284,12 +255,11 @@ public struct AlertsSummary: Sendable, Equatable {
 }
 
 extension AlertsRun {
-    /// Writes lines to a file (or standard output for `-`) through a buffered sink.
-    static func writeLines(_ path: String, _ body: ((String) throws(BatchError) -> Void) throws(BatchError) -> Void) throws(BatchError) {
-        let fd: Int32 = path == "-" ? 1 : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if fd < 0 { throw .cannotCreateOutput(path: path, reason: String(cString: strerror(errno))) }
-        defer { if fd != 1 { close(fd) } }
-        var sink = FileDescriptorSink(fd: fd)
+    /// Writes lines to an output of the run's set (or standard output for `-`), buffered.
+    static func writeLines(
+        _ path: String, _ files: RunOutputs, _ body: ((String) throws(BatchError) -> Void) throws(BatchError) -> Void
+    ) throws(BatchError) {
+        var sink = path == "-" ? FileDescriptorSink(fd: 1) : try files.sink(path)
         var pending: [UInt8] = []
         pending.reserveCapacity(1 << 16)
         try body { (line: String) throws(BatchError) in
@@ -300,9 +270,20 @@ extension AlertsRun {
         if !pending.isEmpty { try sink.write(pending) }
     }
 
-    /// The whole `alerts` job: read `input` (a path or `-`), aggregate, detect, write.
+    /// The whole `alerts` job: read `input` (a path or `-`), aggregate, detect, write. The
+    /// outputs are one set (`RunOutputs`): none may be the input or another output, each is
+    /// written to a temporary file and all are renamed into place only when the run succeeds.
     public static func run(input: String, options: AlertsInputOptions, settings: AlertSettings,
                            outputs: AlertsOutputs) throws(AlertsInputError) -> AlertsSummary {
+        let files: RunOutputs
+        do {
+            var paths: [RunOutputs.Path] = []
+            if let p = outputs.alertsCSV { paths.append(.init("--output", p)) }
+            if let p = outputs.aggregateCSV { paths.append(.init("--aggregate", p)) }
+            if let p = outputs.json { paths.append(.init("--json", p)) }
+            files = try RunOutputs(inputs: [.init("input", input)], outputs: paths)
+        } catch { throw .input(error) }
+        RunOutputs.removeTemporaryFilesOnInterrupt()
         let agg: AlertAggregate
         if input == "-" {
             agg = try aggregate(FileDescriptorSource(fd: 0), options: options)
@@ -315,20 +296,22 @@ extension AlertsRun {
         let rows = AlertDetection.run(agg, settings: settings)
         do {
             if let p = outputs.aggregateCSV {
-                try writeLines(p) { (line) throws(BatchError) in
+                try writeLines(p, files) { (line) throws(BatchError) in
                     try AlertOutput.aggregateCSV(agg, withRisk: options.riskColumn != nil, suppress: outputs.suppress) { (l) throws(BatchError) in try line(l) }
                 }
             }
             if let p = outputs.alertsCSV {
-                try writeLines(p) { (line) throws(BatchError) in try AlertOutput.alertsCSV(rows) { (l) throws(BatchError) in try line(l) }
+                try writeLines(p, files) { (line) throws(BatchError) in try AlertOutput.alertsCSV(rows) { (l) throws(BatchError) in try line(l) }
                 }
             }
             if let p = outputs.json {
-                try writeLines(p) { (line) throws(BatchError) in
+                try writeLines(p, files) { (line) throws(BatchError) in
                     try AlertOutput.alertsJSON(rows, settings: settings, kind: agg.kind) { (l) throws(BatchError) in try line(l) }
                 }
             }
+            try files.commit()
         } catch {
+            files.discard()
             throw .input(error)
         }
         var published: [SignalLevel: Int] = [:]

@@ -36,13 +36,15 @@ enum ChunkParser {
         let nf = layout.fields.count
         let rawCount = layout.rawCount
         let columnsExpected = layout.header.count
-        // Every record ends at a newline or at the end, so this bounds the row count.
+        // Every record ends at LF, CR or the end, so this bounds the row count.
         var maxRows = 1
         if let base = bytes.baseAddress {
-            var p = 0
-            while p < n, let q = memchr(base + p, 0x0A, n - p) {
-                maxRows += 1
-                p = base.distance(to: q.assumingMemoryBound(to: UInt8.self)) + 1
+            for terminator in [CSV.lf, CSV.cr] {
+                var p = 0
+                while p < n, let q = memchr(base + p, Int32(terminator), n - p) {
+                    maxRows += 1
+                    p = base.distance(to: q.assumingMemoryBound(to: UInt8.self)) + 1
+                }
             }
         }
         var values = [Double](repeating: .nan, count: nf * maxRows)
@@ -71,11 +73,8 @@ enum ChunkParser {
         readers.withUnsafeBufferPointer { readers in
             var i = 0
             while i < n {
-                // Blank line (LF or CRLF): no record.
-                if bytes[i] == CSVScanner.newline { blank += 1; i += 1; continue }
-                if bytes[i] == CSVScanner.carriageReturn && i + 1 < n && bytes[i + 1] == CSVScanner.newline {
-                    blank += 1; i += 2; continue
-                }
+                // Blank line (LF, CR or CRLF): no record.
+                if let next = CSV.blankLineEnd(bytes, at: i) { blank += 1; i = next; continue }
                 let row = rows
                 rows += 1
                 var col = 0
@@ -83,44 +82,12 @@ enum ChunkParser {
                 var endOfRecord = false
                 while !endOfRecord {
                     let fieldStart = i
-                    var contentStart = i
-                    var contentEnd: Int
-                    if i < n && bytes[i] == CSVScanner.quote {
-                        contentStart = i + 1
-                        var j = i + 1
-                        var closed = false
-                        while j < n {
-                            if bytes[j] == CSVScanner.quote {
-                                if j + 1 < n && bytes[j + 1] == CSVScanner.quote { j += 2; continue }
-                                closed = true
-                                break
-                            }
-                            j += 1
-                        }
-                        contentEnd = j
-                        if !closed { bad = true; i = n } else { i = j + 1 }
-                        // Anything between the closing quote and the delimiter breaks the field.
-                        while i < n && bytes[i] != delimiter && bytes[i] != CSVScanner.newline {
-                            if !(bytes[i] == CSVScanner.carriageReturn && (i + 1 == n || bytes[i + 1] == CSVScanner.newline)) {
-                                bad = true
-                            }
-                            i += 1
-                        }
-                    } else {
-                        var j = i
-                        while j < n {
-                            let b = bytes[j]
-                            if b == delimiter || b == CSVScanner.newline { break }
-                            j += 1
-                        }
-                        contentEnd = j
-                        i = j
-                        if contentEnd > contentStart && bytes[contentEnd - 1] == CSVScanner.carriageReturn
-                            && (i == n || bytes[i] == CSVScanner.newline)
-                        {
-                            contentEnd -= 1
-                        }
-                    }
+                    let field = CSV.field(bytes, at: i, delimiter: delimiter)
+                    let contentStart = field.contentStart
+                    let contentEnd = field.contentEnd
+                    if field.malformed { bad = true }
+                    i = field.next
+                    endOfRecord = field.endOfRecord
                     if col < columnsExpected {
                         let role = roleCodes[col]
                         if role >= 0 {
@@ -170,25 +137,12 @@ enum ChunkParser {
                             values[role * maxRows + row] = cell.value
                             states[role * maxRows + row] = cell.state
                         } else if role != Int.min {
-                            var fieldEnd = i
-                            if fieldEnd > fieldStart && bytes[fieldEnd - 1] == CSVScanner.carriageReturn
-                                && (i == n || bytes[i] == CSVScanner.newline)
-                            {
-                                fieldEnd -= 1
-                            }
                             let slot = -1 - role
                             spans[(row * rawCount + slot) * 2] = Int32(fieldStart)
-                            spans[(row * rawCount + slot) * 2 + 1] = Int32(fieldEnd)
+                            spans[(row * rawCount + slot) * 2 + 1] = Int32(field.rawEnd)
                         }
                     }
                     col += 1
-                    if i < n && bytes[i] == delimiter {
-                        i += 1
-                        if i == n { col += 1; endOfRecord = true }  // trailing comma at end of input
-                    } else {
-                        if i < n { i += 1 }  // the newline
-                        endOfRecord = true
-                    }
                 }
                 if col != columnsExpected { bad = true }
                 malformed[row] = bad

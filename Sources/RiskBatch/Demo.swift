@@ -12,6 +12,7 @@
 //   KDIGO 2024 CKD guideline, Kidney Int 2024;105(4S):S117-S314, doi:10.1016/j.kint.2023.10.018,
 //   which puts the referral range at 3-5 %), and 2-year risk >= 10 % (multidisciplinary care) and
 //   >= 40 % (planning for kidney replacement therapy), also KDIGO 2024.
+import RiskCore
 import Foundation
 import RiskAlerts
 import RiskModels
@@ -108,9 +109,8 @@ public struct CategoryCounts: Sendable, Equatable {
 
     /// Counts the rows of a scored output CSV (header first, as `ScoreRun` writes it).
     public init(output: [UInt8], models: [CompiledModel]) {
-        var lines = output.split(separator: 0x0A, omittingEmptySubsequences: true)[...]
-        guard let headerLine = lines.popFirst() else { return }
-        let header = ScoreRun.parseHeader(Array(headerLine))
+        var records = CSV.records(output)[...]
+        guard let header = records.popFirst()?.fields else { return }
         var index: [String: Int] = [:]
         for (i, h) in header.enumerated() { index[h] = i }
         var targets: [(entry: Int, column: Int)] = []
@@ -122,8 +122,8 @@ public struct CategoryCounts: Sendable, Equatable {
             }
         }
         guard !targets.isEmpty else { return }
-        for line in lines {
-            let fields = ScoreRun.parseHeader(Array(line))
+        for record in records {
+            let fields = record.fields
             for (e, col) in targets where col < fields.count {
                 guard let x = Double(fields[col]) else { continue }
                 entries[e].scored += 1

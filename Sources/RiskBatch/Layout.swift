@@ -106,6 +106,9 @@ public struct InputLayout: Sendable {
                 }
             }
         }
+        if seen.isEmpty && !idSeen {
+            throw .noKnownColumn(expected: needed.sorted().map { CanonicalSchema.fields[$0].name })
+        }
         self.conversions = conversions
         self.codes = codes
         self.alternatives = zip(fields, conversions).map { fi, conv in
@@ -159,18 +162,39 @@ public struct InputDialect: Sendable, Equatable {
         self.delimiter = delimiter
         self.decimalComma = decimalComma
     }
+}
 
-    /// Chooses the delimiter that splits the header line into the most fields (outside quotes):
-    /// `,`, `;` or tab; a `;`-separated file is taken to use decimal commas.
-    public static func detect(headerLine: [UInt8]) -> InputDialect {
-        var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0]
-        var inQuotes = false
-        for b in headerLine {
-            if b == 0x22 { inQuotes.toggle() } else if !inQuotes, counts[b] != nil { counts[b]! += 1 }
+/// The header record of an input: where it ends, its names and the dialect read from it.
+public struct InputHeader: Sendable, Equatable {
+    /// Header names as written (quotes removed).
+    public var names: [String]
+    public var dialect: InputDialect
+    /// Bytes taken by a BOM, blank lines before the header and the header record.
+    public var length: Int
+    /// Blank lines skipped before the header.
+    public var blankLines: Int
+
+    /// Reads the header from the start of an input (`final`: `bytes` is the whole input). The
+    /// delimiter is `,`, `;` or tab, whichever splits the first record into the most fields (ties:
+    /// that order), unless given; a `;`-separated file is taken to use decimal commas unless
+    /// told. Nil when the bytes hold no complete first record yet, or (when final) none at all.
+    public static func read(
+        _ bytes: UnsafeBufferPointer<UInt8>, final: Bool, delimiter: UInt8? = nil, decimalComma: Bool? = nil
+    ) -> InputHeader? {
+        let start = CSV.bomLength(bytes)
+        var best: (delimiter: UInt8, record: CSV.Record)?
+        for d in delimiter.map({ [$0] }) ?? [CSV.comma, 0x3B, 0x09] {
+            guard let r = CSV.record(bytes, from: start, delimiter: d, final: final) else { return nil }
+            if best == nil || r.fields.count > best!.record.fields.count { best = (d, r) }
         }
-        let best = [UInt8(0x2C), 0x3B, 0x09].max { (counts[$0] ?? 0) < (counts[$1] ?? 0) } ?? 0x2C
-        let delimiter = (counts[best] ?? 0) > 0 ? best : 0x2C
-        return InputDialect(delimiter: delimiter, decimalComma: delimiter == 0x3B)
+        guard let best else { return nil }
+        let dialect = InputDialect(delimiter: best.delimiter, decimalComma: decimalComma ?? (best.delimiter == 0x3B))
+        return InputHeader(names: best.record.fields, dialect: dialect, length: best.record.end, blankLines: best.record.blankLinesBefore)
+    }
+
+    /// Reads the header of a complete (or leading part of a) file's bytes.
+    public static func read(_ bytes: [UInt8], final: Bool = true) -> InputHeader? {
+        bytes.withUnsafeBufferPointer { read($0, final: final) }
     }
 }
 

@@ -94,7 +94,8 @@ final class OutputFormatter: Sendable {
         return writtenRaw.map { layout.passThrough[$0 - firstPass] }
     }
 
-    /// Pass-through columns not written (`--pseudonymise`), in input order.
+    /// Header names of the pass-through columns not written (identifying, pseudonymised runs);
+    /// one pass with a set of written slots, linear in the number of columns.
     var droppedPassThrough: [String] {
         let firstPass = layout.hasID ? 1 : 0
         let written = Set(writtenRaw)
@@ -114,14 +115,7 @@ final class OutputFormatter: Sendable {
         names.append("flags")
         names.append(contentsOf: writtenPassThrough)
         names.append(contentsOf: options.keepFields)
-        return Array((names.map(Self.quoteIfNeeded).joined(separator: ",") + "\n").utf8)
-    }
-
-    static func quoteIfNeeded(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
+        return Array(CSV.line(names).utf8)
     }
 
     func process(_ work: ChunkWork, evaluators: EvaluatorPool) -> ChunkResult {
@@ -331,16 +325,11 @@ final class OutputFormatter: Sendable {
         return out
     }
 
-    /// A pass-through field as it was, re-quoted when the input's delimiter was not a comma and
-    /// the field holds a comma (the output is always comma-separated).
+    /// A pass-through field as it was. The output is comma-separated: an unquoted field of an
+    /// input with another delimiter is quoted when it needs it (a quoted field already is).
     private func appendRaw(_ field: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        if layout.dialect.delimiter != 0x2C, field.first != 0x22, field.contains(0x2C) || field.contains(0x22) {
-            out.append(0x22)
-            for b in field {
-                if b == 0x22 { out.append(0x22) }
-                out.append(b)
-            }
-            out.append(0x22)
+        if layout.dialect.delimiter != CSV.comma, field.first != CSV.quote {
+            CSV.appendField(field, to: &out)
         } else {
             out.append(contentsOf: field)
         }
@@ -349,17 +338,7 @@ final class OutputFormatter: Sendable {
     /// HMAC-SHA256(key, id) in lower-case hex: stable across runs with the same key, not
     /// reversible without it. Quotes around the id are removed first.
     private func pseudonym(_ raw: UnsafeBufferPointer<UInt8>, _ key: SymmetricKey) -> [UInt8] {
-        var id = Array(raw)
-        if id.count >= 2, id.first == 0x22, id.last == 0x22 {
-            id = Array(id[1..<(id.count - 1)])
-            var unescaped: [UInt8] = []
-            var i = 0
-            while i < id.count {
-                unescaped.append(id[i])
-                i += (id[i] == 0x22 && i + 1 < id.count && id[i + 1] == 0x22) ? 2 : 1
-            }
-            id = unescaped
-        }
+        let id = CSV.unescaped(raw: raw)
         let mac = HMAC<SHA256>.authenticationCode(for: id, using: key)
         let hex: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []

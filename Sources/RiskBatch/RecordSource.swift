@@ -4,6 +4,8 @@
 // evaluator and formatter. Field rules, units, dates and the age derivation are therefore shared
 // by construction; nothing is written to disk.
 
+import RiskCore
+
 /// A source of canonical records: a header of canonical field names (unknown names pass through)
 /// and rows of text cells in that order.
 public protocol RecordSource {
@@ -44,7 +46,7 @@ struct RecordByteSource<Records: RecordSource>: ByteSource {
     }
 
     static func line(_ cells: [String]) -> [UInt8] {
-        Array((cells.map(OutputFormatter.quoteIfNeeded).joined(separator: ",") + "\n").utf8)
+        Array(CSV.line(cells).utf8)
     }
 
     mutating func read(into buffer: inout [UInt8], max: Int) throws(BatchError) -> Int {

@@ -1,6 +1,7 @@
 // The rejects file: one line per problem found — data row number (1 = first data row), column
 // and reason — never a cell value, so it can be shared to fix the export without exposing people.
 import Foundation
+import RiskCore
 
 /// A problem in one row.
 public struct RowProblem: Sendable, Equatable {
@@ -20,7 +21,7 @@ public final class RejectsWriter: @unchecked Sendable {
 
     public init(sink: any ByteSink) throws(BatchError) {
         self.sink = sink
-        try self.sink.write(Array("row,column,reason\n".utf8))
+        try self.sink.write(Array(CSV.line(["row", "column", "reason"]).utf8))
     }
 
     func write(_ problems: [RowProblem]) throws(BatchError) {
@@ -29,7 +30,7 @@ public final class RejectsWriter: @unchecked Sendable {
         defer { lock.unlock() }
         var out = ""
         for p in problems {
-            out += "\(p.row),\(OutputFormatter.quoteIfNeeded(p.column)),\(p.reason)\n"
+            out += CSV.line([String(p.row), p.column, p.reason])
         }
         try sink.write(Array(out.utf8))
         count += problems.count

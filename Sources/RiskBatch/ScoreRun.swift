@@ -1,6 +1,6 @@
 // The streaming CSV → CSV scoring run.
 //
-// The reader cuts the input into chunks of whole records (CSVScanner), two worker threads parse,
+// The reader cuts the input into chunks of whole records (RiskCore's `CSV` tokenizer), N worker threads (WorkerPool) parse,
 // score (RiskModels.Evaluator) and format chunks, and the writer emits them strictly in input
 // order. At most `maxInFlight` chunks exist at once, so memory stays flat whatever the input size.
 import Dispatch
@@ -19,7 +19,8 @@ public struct ScoreOptions: Sendable {
     public var digits: Int
     public var parameters: RunParameters
     public var flags: FlagRules
-    /// Worker threads (default: the number of cores).
+    /// Worker threads, exactly this many (default: the number of cores); at most this many
+    /// chunks are processed at once, and at most twice as many are in memory.
     public var threads: Int
     /// Bytes per chunk.
     public var chunkBytes: Int
@@ -96,6 +97,9 @@ public struct RunSummary: Sendable {
     public var inputBytes = 0
     /// Problems listed in the rejects file.
     public var rejectedProblems = 0
+    /// Worker threads of the run (`--threads`), and the most chunks they processed at once.
+    public var workerThreads = 0
+    public var peakConcurrentChunks = 0
 
     public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead) / seconds : 0 }
 
@@ -237,27 +241,28 @@ public enum ScoreRun {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(options.chunkBytes * 2)
 
-        // Header: the first record.
+        // Header: the first record (after a BOM and blank lines).
+        // The header is tokenized only once a record end has been read (and reads grow with the
+        // buffer), so a very wide header costs time linear in its length.
         var eof = false
-        var headerEnd: Int?
-        while headerEnd == nil && !eof {
-            if try source.read(into: &buffer, max: 64 << 10) == 0 { eof = true }
-            headerEnd = buffer.withUnsafeBufferPointer { CSVScanner.lastRecordEnd($0) }.map { _ in
-                buffer.firstIndex(of: CSVScanner.newline)! + 1
+        var head: InputHeader?
+        var scanned = 0
+        while head == nil && !eof {
+            if try source.read(into: &buffer, max: max(64 << 10, buffer.count)) == 0 { eof = true }
+            let sawRecordEnd = buffer[scanned...].contains { CSV.isRecordEnd($0) }
+            scanned = buffer.count
+            guard sawRecordEnd || eof else { continue }
+            head = buffer.withUnsafeBufferPointer {
+                InputHeader.read($0, final: eof, delimiter: options.delimiter, decimalComma: options.decimalComma)
             }
         }
+        guard let head else { throw .emptyInput }
         let hasher = InputHasher()
-        var bomSkip = 0
-        if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { bomSkip = 3 }
-        let headerBytes = Array(buffer[bomSkip..<(headerEnd ?? buffer.count)])
-        guard !headerBytes.isEmpty else { throw .emptyInput }
-        var dialect = InputDialect.detect(headerLine: headerBytes)
-        if let d = options.delimiter { dialect.delimiter = d }
-        if let c = options.decimalComma { dialect.decimalComma = c }
-        let header = parseHeader(headerBytes, delimiter: dialect.delimiter)
-        hasher.add(Array(buffer[0..<(headerEnd ?? buffer.count)]))
-        var inputBytes = headerEnd ?? buffer.count
-        buffer.removeFirst(headerEnd ?? buffer.count)
+        let dialect = head.dialect
+        let header = head.names
+        hasher.add(Array(buffer[0..<head.length]))
+        var inputBytes = head.length
+        buffer.removeFirst(head.length)
 
         let layout = try InputLayout(
             header: header, needed: neededFields(options.models, derivations: options.derivations, keep: options.keepFields + (options.alertRules?.canonicalFields ?? [])),
@@ -283,10 +288,12 @@ public enum ScoreRun {
         summary.decimalComma = dialect.decimalComma
         summary.mappingNotes = layout.mappingNotes
         summary.hasIDColumn = layout.hasID
+        summary.blankLines = head.blankLines
 
         let coordinator = Coordinator(maxInFlight: options.threads * 2)
         let evaluators = EvaluatorPool(models: options.models, derivations: options.derivations)
-        let queue = DispatchQueue(label: "riskengine.workers", attributes: .concurrent)
+        let workers = WorkerPool(threads: options.threads)
+        defer { workers.finish() }
         var nextIndex = 0
         var writeError: BatchError?
 
@@ -312,7 +319,7 @@ public enum ScoreRun {
             // A chunk's row count is known only once it is parsed, so for inputs without an id
             // column the row numbers are filled in by the writer, in order (Coordinator).
             let work = ChunkWork(index: index, bytes: chunk)
-            queue.async {
+            workers.submit {
                 let result = formatter.process(work, evaluators: evaluators)
                 coordinator.complete(index: index, result: result)
             }
@@ -328,7 +335,7 @@ public enum ScoreRun {
             var cut: Int
             if eof {
                 cut = buffer.count
-            } else if let end = buffer.withUnsafeBufferPointer({ CSVScanner.lastRecordEnd($0, delimiter: dialect.delimiter) }) {
+            } else if let end = buffer.withUnsafeBufferPointer({ CSV.lastRecordEnd($0, delimiter: dialect.delimiter) }) {
                 cut = end
             } else {
                 // No record ends in the buffer (a very long record or an unclosed quote): read more.
@@ -345,35 +352,13 @@ public enum ScoreRun {
         }
         drain(waitAll: true)
         if let e = writeError { throw e }
+        summary.workerThreads = workers.count
+        summary.peakConcurrentChunks = workers.peakConcurrentJobs
         summary.inputSHA256 = hasher.finish()
         summary.inputBytes = inputBytes
         summary.rejectedProblems = options.rejects?.count ?? 0
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return summary
-    }
-
-    public static func parseHeader(_ bytes: [UInt8], delimiter: UInt8 = 0x2C) -> [String] {
-        var names: [String] = []
-        var cur: [UInt8] = []
-        var inQuotes = false
-        var i = 0
-        var body = bytes
-        while let last = body.last, last == CSVScanner.newline || last == CSVScanner.carriageReturn { body.removeLast() }
-        while i < body.count {
-            let b = body[i]
-            if inQuotes {
-                if b == CSVScanner.quote {
-                    if i + 1 < body.count && body[i + 1] == CSVScanner.quote { cur.append(b); i += 1 } else { inQuotes = false }
-                } else { cur.append(b) }
-            } else if b == CSVScanner.quote {
-                inQuotes = true
-            } else if b == delimiter {
-                names.append(String(decoding: cur, as: UTF8.self)); cur = []
-            } else { cur.append(b) }
-            i += 1
-        }
-        names.append(String(decoding: cur, as: UTF8.self))
-        return names
     }
 }
 

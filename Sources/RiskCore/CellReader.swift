@@ -29,8 +29,10 @@ public enum CellReader {
         1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
 
-    /// Reads `bytes` (one unquoted cell, UTF-8) as a value of `kind`. Surrounding spaces and tabs
-    /// are ignored; an empty cell is missing.
+    /// Reads `bytes` (one unquoted cell, UTF-8) as a value of `kind`. An empty cell, or one of
+    /// only spaces and tabs, is missing. Numbers must match the grammar exactly (no surrounding
+    /// spaces, see `parseDecimal`); words, codes of categories, countries and dates ignore
+    /// surrounding spaces and tabs.
     @inlinable
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, as kind: FieldKind) -> Cell {
         var lo = 0
@@ -39,15 +41,16 @@ public enum CellReader {
         while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09 { hi -= 1 }
         if lo == hi { return .missing }
         let s = UnsafeBufferPointer(rebasing: bytes[lo..<hi])
+        let padded = lo != 0 || hi != bytes.count
         switch kind {
         case .numeric:
-            guard let v = parseDecimal(s) else { return .invalid }
+            guard !padded, let v = parseDecimal(s) else { return .invalid }
             return Cell(value: v, state: .present)
         case .binary:
-            guard let v = parseDecimal(s), v == 0 || v == 1 else { return .invalid }
+            guard !padded, let v = parseDecimal(s), v == 0 || v == 1 else { return .invalid }
             return Cell(value: v, state: .present)
         case .code(let range):
-            guard let v = parseDecimal(s), v == v.rounded(), v >= Double(range.lowerBound),
+            guard !padded, let v = parseDecimal(s), v == v.rounded(), v >= Double(range.lowerBound),
                 v <= Double(range.upperBound)
             else { return .invalid }
             return Cell(value: v, state: .present)
@@ -89,9 +92,11 @@ public enum CellReader {
         return nil
     }
 
-    /// Parses a plain decimal: `[+-]digits[.digits][(e|E)[+-]digits]`, at least one digit, no
-    /// other characters. Returns nil for anything else and for results that are not finite
-    /// (`1e309`), so NaN and infinity never enter the engine.
+    /// Parses a plain decimal, the grammar documented in README "Input and output":
+    /// `-?[0-9]+(\.[0-9]+)?` — an optional minus, digits, optionally a dot followed by digits.
+    /// No plus sign, exponent, leading or trailing dot, spaces or other characters. Returns nil for
+    /// anything else and for results that are not finite, so NaN and infinity never enter the
+    /// engine.
     @inlinable
     public static func parseDecimal(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
         let n = s.count
@@ -115,7 +120,7 @@ public enum CellReader {
                     break
                 }
             }
-            if ok && digits > 0 && digits <= 15 {
+            if ok && digits > 0 && digits <= 15 && dot != 0 && dot != n - 1 {
                 let frac = dot < 0 ? 0 : n - 1 - dot
                 let m = Double(mantissa)
                 return frac == 0 ? m : m / powersOfTen[frac]
@@ -129,20 +134,15 @@ public enum CellReader {
         // Validate the shape strictly, then let strtod (correctly rounded) convert.
         var i = 0
         let n = s.count
-        if s[i] == 0x2B || s[i] == 0x2D { i += 1 }
-        var digits = 0
-        while i < n, s[i] &- 0x30 < 10 { i += 1; digits += 1 }
+        if s[i] == 0x2D { i += 1 }
+        var intDigits = 0
+        while i < n, s[i] &- 0x30 < 10 { i += 1; intDigits += 1 }
+        if intDigits == 0 { return nil }
         if i < n, s[i] == 0x2E {
             i += 1
-            while i < n, s[i] &- 0x30 < 10 { i += 1; digits += 1 }
-        }
-        if digits == 0 { return nil }
-        if i < n, s[i] == 0x65 || s[i] == 0x45 {
-            i += 1
-            if i < n, s[i] == 0x2B || s[i] == 0x2D { i += 1 }
-            var expDigits = 0
-            while i < n, s[i] &- 0x30 < 10 { i += 1; expDigits += 1 }
-            if expDigits == 0 { return nil }
+            var fracDigits = 0
+            while i < n, s[i] &- 0x30 < 10 { i += 1; fracDigits += 1 }
+            if fracDigits == 0 { return nil }
         }
         if i != n { return nil }
         let v = withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buffer -> Double in

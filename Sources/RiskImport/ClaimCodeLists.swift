@@ -1,8 +1,9 @@
 // Code lists as data: Models/codelists/xml130_labs.csv (MA_CHI_SO codes and TEN_CHI_SO spellings →
 // canonical lab field) and Models/codelists/xml130_drugs.csv (ATC classes and MA_THUOC codes, then
 // ingredient, brand and combination names in TEN_THUOC → antihypertensive / statin). Format: CSV with a header, `#` comment lines,
-// no quoting (terms hold no commas).
+// read by the shared CSV tokenizer (RiskCore `CSV`), so a term may be quoted.
 import Foundation
+import RiskCore
 import RiskModelCatalog
 
 /// The lab and drug code lists an import matches against.
@@ -117,7 +118,7 @@ public struct ClaimCodeLists: Sendable {
         for (i, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            var cells = line.split(separator: ",", omittingEmptySubsequences: false).map {
+            var cells = (CSV.records(Array(line.utf8)).first?.fields ?? []).map {
                 $0.trimmingCharacters(in: .whitespaces)
             }
             if !sawHeader {

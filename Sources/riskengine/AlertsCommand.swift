@@ -141,16 +141,8 @@ enum AlertsReport {
 }
 
 /// `riskengine synth --areas N --months M`.
-func writeSyntheticAreas(rows: Int, areas: Int, months: Int, seed: UInt64, output: String) throws(BatchError) {
+func writeSyntheticAreas(rows: Int, areas: Int, months: Int, seed: UInt64, output: String, outputs: RunOutputs) throws(BatchError) {
     let design = SyntheticPopulation.AreaDesign(areas: areas, months: months)
-    if output == "-" {
-        var sink = FileDescriptorSink(fd: 1)
-        try SyntheticPopulation.writeAreas(rows: rows, design: design, seed: seed, to: &sink)
-        return
-    }
-    let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    if fd < 0 { throw .cannotCreateOutput(path: output, reason: String(cString: strerror(errno))) }
-    defer { close(fd) }
-    var sink = FileDescriptorSink(fd: fd)
+    var sink = output == "-" ? FileDescriptorSink(fd: 1) : try outputs.sink(output)
     try SyntheticPopulation.writeAreas(rows: rows, design: design, seed: seed, to: &sink)
 }

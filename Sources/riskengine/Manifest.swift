@@ -93,12 +93,14 @@ struct RunManifest: Encodable {
         problemsInRejects = s.rejectedProblems
     }
 
-    /// Writes the manifest atomically (temporary file, then rename).
-    func write(to path: String) throws(FileProblem) {
+    /// The manifest as JSON bytes (sorted keys, indented).
+    func encoded() throws(BatchError) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        // Encoding strings, numbers and dictionaries of them cannot fail.
-        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
-        try TextFile.writeAtomically([UInt8](data), to: path)
+        do {
+            return [UInt8](try encoder.encode(self))
+        } catch {
+            throw .writeFailed(reason: "the run manifest could not be encoded")
+        }
     }
 }

@@ -30,8 +30,8 @@ func exitStatus(for error: BatchError) -> Int32 {
     case .cannotOpenInput: Exit.noInput
     case .cannotCreateOutput: Exit.cannotCreate
     case .readFailed, .writeFailed: Exit.ioError
-    case .emptyInput, .duplicateColumn, .strictStop: Exit.dataError
-    case .badParameter: Exit.usage
+    case .emptyInput, .duplicateColumn, .strictStop, .noKnownColumn: Exit.dataError
+    case .badParameter, .sameFile: Exit.usage
     }
 }
 
@@ -109,7 +109,7 @@ struct Score: ParsableCommand {
     @Flag(name: .customLong("no-rules"), help: "Write no alert-rule flags (risk bands and the urgent-BP flag only).")
     var noRules = false
 
-    @Option(name: .long, help: "Worker threads (default: number of cores).")
+    @Option(name: .long, help: "Worker threads: exactly N threads score chunks, at most N chunks at once (default: the number of cores).")
     var threads: Int?
 
     @Option(name: .customLong("fallback"), help: ArgumentHelp("Score rows that model A reports missing:… with model B instead, noted ok;fallback:B, e.g. who2019_lab=who2019_nonlab (repeatable).", valueName: "A=B"))
@@ -192,6 +192,19 @@ struct Score: ParsableCommand {
     var modelIDs: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 
     func run() throws {
+        // Every output path is checked against the input and the other outputs before anything
+        // is read or written.
+        let manifestPath = manifest ?? (output == "-" ? nil : output + ".manifest.json")
+        let outputs: RunOutputs
+        do {
+            outputs = try RunOutputs(
+                inputs: inputs.map { .init("the input", $0) } + (pseudonymise.map { [.init("--pseudonymise", $0)] } ?? []),
+                outputs: [.init("--output", output)] + (rejects.map { [.init("--rejects", $0)] } ?? [])
+                    + (manifestPath.map { [.init("--manifest", $0)] } ?? []))
+        } catch {
+            throw fail(error.description, exitStatus(for: error))
+        }
+        RunOutputs.removeTemporaryFilesOnInterrupt()
         let lib = try loadedLibrary()
         var chosen = try chosenModels(from: lib)
         if let problem = applyFallbacks(&chosen, library: lib) { throw fail(problem, Exit.usage) }
@@ -237,32 +250,35 @@ struct Score: ParsableCommand {
         }
         var summary: RunSummary
         var inputFiles: [RunManifest.InputFile]?
-        do {
-            if claimInputs {
-                // Claim XML: imported in memory and scored straight from the records (no file).
-                let imported = try importClaims(inputs, asOf: asOf.map { $0.replacingOccurrences(of: "-", with: "") }, strict: strict)
-                if !quiet { FileHandle.standardError.write(Data(imported.summary.utf8)) }
-                let records = RecordRows(header: ClaimImport.scoringHeader, rows: imported.result.scoringRows)
-                summary = try runScore(output: output, rejects: rejects, options: options) { options, sink throws(BatchError) in
-                    try ScoreRun.run(records: records, sink: &sink, options: options)
-                }
-                inputFiles = imported.files
-                summary.inputSHA256 = imported.files.first?.sha256 ?? ""
-                summary.inputBytes = imported.files.first?.bytes ?? 0
-            } else {
-                summary = try runScore(input: input, output: output, rejects: rejects, options: options, progress: !quiet)
-            }
-        } catch let error as BatchError {
-            throw fail(error.description, exitStatus(for: error))
+        var records: RecordRows?
+        if claimInputs {
+            // Claim XML: imported in memory and scored straight from the records (no file).
+            let imported = try importClaims(inputs, asOf: asOf.map { $0.replacingOccurrences(of: "-", with: "") }, strict: strict)
+            if !quiet { FileHandle.standardError.write(Data(imported.summary.utf8)) }
+            records = RecordRows(header: ClaimImport.scoringHeader, rows: imported.result.scoringRows)
+            inputFiles = imported.files
         }
-        let manifestPath = manifest ?? (output == "-" ? nil : output + ".manifest.json")
-        if let manifestPath {
-            let m = RunManifest(
-                summary: summary, options: options, models: chosen, input: input, output: output,
-                rejects: rejects, arguments: Array(CommandLine.arguments.dropFirst()), inputFiles: inputFiles)
-            do { try m.write(to: manifestPath) } catch {
-                throw fail("cannot write the manifest \(manifestPath): \(error); check the folder exists and is writable, or choose another with --manifest", Exit.cannotCreate)
+        do throws(BatchError) {
+            if let records {
+                var runOptions = options
+                if let rejects { runOptions.rejects = try RejectsWriter(sink: try outputs.sink(rejects)) }
+                var sink = output == "-" ? FileDescriptorSink(fd: 1) : try outputs.sink(output)
+                summary = try ScoreRun.run(records: records, sink: &sink, options: runOptions)
+                summary.inputSHA256 = inputFiles?.first?.sha256 ?? ""
+                summary.inputBytes = inputFiles?.first?.bytes ?? 0
+            } else {
+                summary = try runScore(input: input, output: output, rejects: rejects, options: options, outputs: outputs, progress: !quiet)
             }
+            if let manifestPath {
+                let m = RunManifest(
+                    summary: summary, options: options, models: chosen, input: input, output: output,
+                    rejects: rejects, arguments: Array(CommandLine.arguments.dropFirst()), inputFiles: inputFiles)
+                try outputs.write(m.encoded(), to: manifestPath)
+            }
+            try outputs.commit()
+        } catch {
+            outputs.discard()
+            throw fail(error.description, exitStatus(for: error))
         }
         if !quiet {
             let notice = chosen.map(\.id).contains("qrisk3") ? QRISK3Notice.text + "\n" : ""
@@ -347,16 +363,20 @@ func parseBP(_ s: String) -> (Double, Double)? {
     return (a, b)
 }
 
-/// Opens input and output and runs; the output is written to a temporary file beside the target
-/// and renamed at the end, so a killed run never leaves a half-written file under the final name.
-/// With `progress`, a progress line is kept on standard error while the run lasts (only when
-/// standard error is a terminal and the run takes over two seconds).
-func runScore(input: String, output: String, rejects: String? = nil, options: ScoreOptions, progress: Bool = false) throws(BatchError) -> RunSummary {
+/// Opens the input and runs; the output and rejects go to the temporary files of `outputs`
+/// (renamed by the caller's `commit` once everything of the run is written). With `progress`, a
+/// progress line is kept on standard error while the run lasts (only when standard error is a
+/// terminal and the run takes over two seconds).
+func runScore(
+    input: String, output: String, rejects: String? = nil, options: ScoreOptions, outputs: RunOutputs, progress: Bool = false
+) throws(BatchError) -> RunSummary {
+    var options = options
+    if let rejects { options.rejects = try RejectsWriter(sink: try outputs.sink(rejects)) }
     let inFD: Int32
     if input == "-" {
         inFD = 0
     } else {
-        inFD = open(input, O_RDONLY)
+        inFD = open(input, O_RDONLY | O_CLOEXEC)
         if inFD < 0 { throw .cannotOpenInput(path: input, reason: String(cString: strerror(errno))) }
     }
     defer { if inFD != 0 { close(inFD) } }
@@ -368,48 +388,8 @@ func runScore(input: String, output: String, rejects: String? = nil, options: Sc
         emit: { FileHandle.standardError.write(Data($0.utf8)) })
     defer { reporter.finish() }
     var source = ProgressSource(FileDescriptorSource(fd: inFD), reporter: reporter)
-    return try runScore(output: output, rejects: rejects, options: options) { options, sink throws(BatchError) in
-        try ScoreRun.run(source: &source, sink: &sink, options: options)
-    }
-}
-
-/// Opens the rejects file and the output (a temporary file beside the target, renamed at the end)
-/// and runs `body` with them.
-func runScore(
-    output: String, rejects: String?, options: ScoreOptions,
-    _ body: (ScoreOptions, inout FileDescriptorSink) throws(BatchError) -> RunSummary
-) throws(BatchError) -> RunSummary {
-    var options = options
-    var rejectsFD: Int32 = -1
-    if let rejects {
-        rejectsFD = open(rejects, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        if rejectsFD < 0 { throw .cannotCreateOutput(path: rejects, reason: String(cString: strerror(errno))) }
-        options.rejects = try RejectsWriter(sink: FileDescriptorSink(fd: rejectsFD))
-    }
-    defer { if rejectsFD >= 0 { close(rejectsFD) } }
-    if output == "-" {
-        var sink = FileDescriptorSink(fd: 1)
-        return try body(options, &sink)
-    }
-    let target = URL(fileURLWithPath: output)
-    let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
-    let outFD = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    if outFD < 0 { throw .cannotCreateOutput(path: output, reason: String(cString: strerror(errno))) }
-    var sink = FileDescriptorSink(fd: outFD)
-    do throws(BatchError) {
-        let summary = try body(options, &sink)
-        close(outFD)
-        if rename(temp.path, target.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temp.path)
-            throw BatchError.cannotCreateOutput(path: output, reason: reason)
-        }
-        return summary
-    } catch {
-        close(outFD)
-        unlink(temp.path)
-        throw error
-    }
+    var sink = output == "-" ? FileDescriptorSink(fd: 1) : try outputs.sink(output)
+    return try ScoreRun.run(source: &source, sink: &sink, options: options)
 }
 
 struct Import: ParsableCommand {
@@ -430,24 +410,33 @@ struct Import: ParsableCommand {
         @Flag(name: .long, help: "Stop at the first file, FILEHOSO entry or record that has to be skipped (exit 65) instead of listing it and going on.") var strict = false
 
         func run() throws {
+            let outputs: RunOutputs
+            do {
+                outputs = try RunOutputs(
+                    inputs: files.map { .init("the input", $0) },
+                    outputs: [.init("--output", output)] + (problems.map { [.init("--problems", $0)] } ?? []))
+            } catch {
+                throw fail(error.description, exitStatus(for: error))
+            }
+            RunOutputs.removeTemporaryFilesOnInterrupt()
             let imported = try importClaims(files, asOf: asOf, strict: strict)
             let result = imported.result
-            let csv = OutputQuoting.csv(header: result.header, rows: result.rows)
-            if output == "-" {
-                FileHandle.standardOutput.write(Data(csv.utf8))
-            } else {
-                do { try TextFile.writeAtomically(Array(csv.utf8), to: output) } catch {
-                    throw fail("cannot create output \(output): \(error); check the folder exists and is writable", Exit.cannotCreate)
+            let csv = csvText(header: result.header, rows: result.rows)
+            do {
+                if output == "-" {
+                    FileHandle.standardOutput.write(Data(csv.utf8))
+                } else {
+                    try outputs.write(Array(csv.utf8), to: output)
                 }
-            }
-            if let problems {
-                var text = "file,table,record,field,reason\n"
-                for p in result.problems {
-                    text += [p.file, p.table, String(p.record), p.field, p.reason].map(OutputQuoting.quote).joined(separator: ",") + "\n"
+                if let problems {
+                    var text = CSV.line(["file", "table", "record", "field", "reason"])
+                    for p in result.problems { text += CSV.line([p.file, p.table, String(p.record), p.field, p.reason]) }
+                    try outputs.write(Array(text.utf8), to: problems)
                 }
-                do { try TextFile.writeAtomically(Array(text.utf8), to: problems) } catch {
-                    throw fail("cannot create \(problems): \(error); check the folder exists and is writable", Exit.cannotCreate)
-                }
+                try outputs.commit()
+            } catch {
+                outputs.discard()
+                throw fail(error.description, exitStatus(for: error))
             }
             FileHandle.standardError.write(Data((imported.summary + "blood pressure is not in claims: models that need it will report missing:sbp\n").utf8))
         }
@@ -502,19 +491,11 @@ func importClaims(_ files: [String], asOf: String?, strict: Bool) throws -> Impo
         files: files.indices.map { RunManifest.InputFile(path: files[$0], sha256: checksums[$0], bytes: sizes[$0]) })
 }
 
-/// RFC 4180 quoting for CSV written by the CLI.
-enum OutputQuoting {
-    /// A whole CSV text.
-    static func csv(header: [String], rows: [[String]]) -> String {
-        var text = header.map(quote).joined(separator: ",") + "\n"
-        for row in rows { text += row.map(quote).joined(separator: ",") + "\n" }
-        return text
-    }
-
-    static func quote(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+/// A whole CSV text (header and rows), quoted by the one CSV quoting rule.
+func csvText(header: [String], rows: [[String]]) -> String {
+    var text = CSV.line(header)
+    for row in rows { text += CSV.line(row) }
+    return text
 }
 
 struct MappingCommand: ParsableCommand {
@@ -543,12 +524,12 @@ struct MappingCommand: ParsableCommand {
             let m: Mapping
             do { m = try Mapping.load(mapping) } catch { throw fail(error.description, Exit.configError) }
             guard let fh = FileHandle(forReadingAtPath: input) else { throw fail("cannot open input \(input)", Exit.noInput) }
-            let head = fh.readData(ofLength: 1 << 16)
-            var bytes = [UInt8](head)
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-            let line = Array(bytes.prefix { $0 != 0x0A })
-            let dialect = InputDialect.detect(headerLine: line)
-            let header = ScoreRun.parseHeader(line, delimiter: dialect.delimiter)
+            let head = [UInt8](fh.readData(ofLength: 1 << 20))
+            guard let read = InputHeader.read(head, final: head.count < 1 << 20) ?? InputHeader.read(head, final: true) else {
+                throw fail(BatchError.emptyInput.description, Exit.dataError)
+            }
+            let dialect = read.dialect
+            let header = read.names
             let lib: ModelLibrary
             do { lib = try ModelLibrary.embedded() } catch { throw fail(error.description, Exit.configError) }
             let chosen = (models?.split(separator: ",").map(String.init)).map { ids in lib.models.filter { ids.contains($0.id) } } ?? lib.models
@@ -625,25 +606,28 @@ struct Synth: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            if areas > 0 { return try writeSyntheticAreas(rows: rows, areas: areas, months: months, seed: seed, output: output) }
-            try writeSynthetic(rows: rows, seed: seed, output: output)
+        do throws(BatchError) {
+            let outputs = try RunOutputs(inputs: [], outputs: [.init("--output", output)])
+            RunOutputs.removeTemporaryFilesOnInterrupt()
+            do throws(BatchError) {
+                if areas > 0 {
+                    try writeSyntheticAreas(rows: rows, areas: areas, months: months, seed: seed, output: output, outputs: outputs)
+                } else {
+                    try writeSynthetic(rows: rows, seed: seed, output: output, outputs: outputs)
+                }
+                try outputs.commit()
+            } catch {
+                outputs.discard()
+                throw error
+            }
         } catch {
             throw fail(error.description, exitStatus(for: error))
         }
     }
 }
 
-func writeSynthetic(rows: Int, seed: UInt64, output: String) throws(BatchError) {
-    if output == "-" {
-        var sink = FileDescriptorSink(fd: 1)
-        try SyntheticPopulation.write(rows: rows, seed: seed, to: &sink)
-        return
-    }
-    let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    if fd < 0 { throw .cannotCreateOutput(path: output, reason: String(cString: strerror(errno))) }
-    defer { close(fd) }
-    var sink = FileDescriptorSink(fd: fd)
+func writeSynthetic(rows: Int, seed: UInt64, output: String, outputs: RunOutputs) throws(BatchError) {
+    var sink = output == "-" ? FileDescriptorSink(fd: 1) : try outputs.sink(output)
     try SyntheticPopulation.write(rows: rows, seed: seed, to: &sink)
 }
 
@@ -657,14 +641,26 @@ struct Demo: ParsableCommand {
     @Option(name: .long, help: "Where to write the synthetic input.") var input: String = "riskengine-demo-population.csv"
 
     func run() throws {
+        let outputs: RunOutputs
+        do {
+            outputs = try RunOutputs(inputs: [], outputs: [.init("--input", input), .init("--output", output)])
+        } catch {
+            throw fail(error.description, exitStatus(for: error))
+        }
+        RunOutputs.removeTemporaryFilesOnInterrupt()
+        defer { outputs.discard() }
         do {
             let lib = try ModelLibrary.embedded()
-            try writeSynthetic(rows: rows, seed: seed, output: input)
+            // The population is scored from its temporary file; both files appear together at the end.
+            try writeSynthetic(rows: rows, seed: seed, output: input, outputs: outputs)
             var options = try DemoRun.options(lib, flags: try FlagRules.bundled())
             options.alertRules = try AlertRules.bundled(columns: AlertRules.knownColumns(models: lib.models))
-            let summary = try runScore(input: input, output: output, options: options, progress: true)
+            let summary = try runScore(
+                input: outputs.temporaryPath(input) ?? input, output: output, options: options, outputs: outputs, progress: true)
             let scored: [UInt8]
-            do { scored = Array(try TextFile.read(output).utf8) } catch { throw BatchError.readFailed(reason: error.description) }
+            let scoredPath = outputs.temporaryPath(output) ?? output
+            do { scored = Array(try TextFile.read(scoredPath).utf8) } catch { throw BatchError.readFailed(reason: error.description) }
+            try outputs.commit()
             let categories = CategoryCounts(output: scored, models: options.models)
             print(DemoRun.render(summary, models: options.models, categories: categories, input: input, output: output), terminator: "")
         } catch let e as BatchError {

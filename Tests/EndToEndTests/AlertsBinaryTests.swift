@@ -37,6 +37,15 @@ import Testing
         #expect((doc?["alerts"] as? [Any])?.count == lines.count - 1)
     }
 
+    @Test func outputOverTheInputIsRefused() throws {
+        let dir = try tempDir()
+        let input = dir.appendingPathComponent("series.csv").path
+        try Self.series.write(toFile: input, atomically: true, encoding: .utf8)
+        let r = try riskengine(["alerts", input, "--series", "--output", input])
+        #expect(r.status == 64)
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == Self.series)
+    }
+
     @Test func missingColumnIsAUsageError() throws {
         let r = try riskengine(["alerts", "-", "--area", "commune", "--date", "visit", "--output", "-"],
                                stdin: "commune,date\nA,2024-01-01\n")

@@ -113,7 +113,7 @@ func tempDir() throws -> URL {
         .init(name: "empty input", args: ["score", "-", "--models", "pce2013"], stdin: "", status: 65, stderrContains: "empty"),
         .init(name: "duplicate column", args: ["score", "-", "--models", "pce2013"], stdin: "id,sbp,SBP\n", status: 65, stderrContains: "more than once"),
         .init(name: "inverted bp threshold", args: ["score", "-", "--models", "pce2013", "--bp-urgent", "110/180"], stdin: "id\n", status: 64, stderrContains: "SBP above DBP"),
-        .init(name: "manifest in a missing folder", args: ["score", "-", "--models", "pce2013", "--manifest", "/nonexistent-dir/run.json"], stdin: "id,age\n", status: 73, stderrContains: "cannot write the manifest /nonexistent-dir/run.json: no such file or directory"),
+        .init(name: "manifest in a missing folder", args: ["score", "-", "--models", "pce2013", "--manifest", "/nonexistent-dir/run.json"], stdin: "id,age\n", status: 73, stderrContains: "cannot create output /nonexistent-dir/run.json: its folder does not exist"),
         .init(name: "bad bp threshold", args: ["score", "-", "--models", "pce2013", "--bp-urgent", "180"], stdin: "id\n", status: 64, stderrContains: "--bp-urgent"),
     ]
 

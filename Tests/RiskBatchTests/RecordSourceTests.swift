@@ -18,7 +18,7 @@ import Testing
                 String(3.5 + Double(k % 40) / 13), String(0.8 + Double(k % 20) / 17), k % 5 == 0 ? "a, \"quoted\" note" : "",
             ])
         }
-        let csv = ([header] + rows).map { $0.map(OutputFormatter.quoteIfNeeded).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let csv = ([header] + rows).map { CSV.line($0) }.joined()
         var options = ScoreOptions(models: [try library.model("pce2013")], derivations: library.derivations, digits: 12, flags: rules, threads: 2)
         options.chunkBytes = 4096
         var source = MemorySource(csv)

@@ -19,7 +19,7 @@ private func read(_ text: String, as kind: FieldKind) -> CellReader.Cell {
 
     static let cases: [Case] = [
         .init(text: "0", kind: .binary, value: 0), .init(text: "1", kind: .binary, value: 1),
-        .init(text: " 1.0 ", kind: .binary, value: 1), .init(text: "2", kind: .binary, value: nil),
+        .init(text: "1.0", kind: .binary, value: 1), .init(text: " 1.0 ", kind: .binary, value: nil), .init(text: "2", kind: .binary, value: nil),
         .init(text: "yes", kind: .binary, value: nil), .init(text: "", kind: .binary, value: .nan),
         .init(text: "  ", kind: .numeric, value: .nan),
         .init(text: "1", kind: .code(1...9), value: 1), .init(text: "9", kind: .code(1...9), value: 9),

@@ -1,0 +1,125 @@
+import Foundation
+@testable import RiskBatch
+import RiskCore
+import Testing
+
+/// Line endings, blank lines and headers (issue 8 item 10), wide headers (item 11) and the
+/// documented number grammar (item 12).
+@Suite struct InputEdgeTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let input: String
+        let expected: [String]
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        .init(name: "CR-only line endings", input: "\(header)\r\(good)\r\(good)\r",
+              expected: ["a1,2.05,ok,pce2013:risk_lt5", "a1,2.05,ok,pce2013:risk_lt5"]),
+        .init(name: "CR-only without a final CR", input: "\(header)\r\(good)", expected: ["a1,2.05,ok,pce2013:risk_lt5"]),
+        .init(name: "CR-only with a blank line", input: "\(header)\r\r\(good)\r", expected: ["a1,2.05,ok,pce2013:risk_lt5"]),
+        .init(name: "mixed LF, CRLF and CR", input: "\(header)\n\(good)\r\n\(good)\r\(good)\n",
+              expected: Array(repeating: "a1,2.05,ok,pce2013:risk_lt5", count: 3)),
+        .init(name: "CR-only with a quoted CR in a pass-through field",
+              input: "id,note,age,sex,race,smoker,diabetes,bp_treated,sbp,total_chol,hdl\ra1,\"x\ry\",55,female,white,0,0,0,120,5.508145849,1.292991983\r",
+              expected: ["a1,2.05,ok,pce2013:risk_lt5,\"x\ry\""]),
+        .init(name: "a leading blank line before the header", input: "\n\(header)\n\(good)\n", expected: ["a1,2.05,ok,pce2013:risk_lt5"]),
+        .init(name: "leading CRLF blank lines and a BOM", input: "\u{FEFF}\r\n\r\n\(header)\r\n\(good)\r\n", expected: ["a1,2.05,ok,pce2013:risk_lt5"]),
+        .init(name: "a quoted line break in the header",
+              input: "id,\"age\",sex,race,smoker,diabetes,bp_treated,sbp,total_chol,hdl,\"note\nsecond line\"\n\(good),n\n",
+              expected: ["a1,2.05,ok,pce2013:risk_lt5,n"]),
+    ]
+
+    @Test(arguments: cases)
+    func lineEndingsAndHeaders(_ c: Case) throws {
+        for chunkBytes in [1024, 1 << 20] {
+            let r = try score(c.input, chunkBytes: chunkBytes)
+            #expect(r.summary.rowsRead == c.expected.count, "chunk \(chunkBytes)")
+            // (The output header may itself hold a quoted line break: compare the last lines.)
+            #expect(Array(lines(r.output).suffix(c.expected.count)) == c.expected, "chunk \(chunkBytes)")
+        }
+    }
+
+    @Test func crOnlyFileLargerThanAChunkKeepsEveryRow() throws {
+        let rows = Array(repeating: good, count: 3000)
+        let r = try score(header + "\r" + rows.joined(separator: "\r") + "\r", chunkBytes: 4096)
+        #expect(r.summary.rowsRead == 3000)
+        #expect(lines(r.output).dropFirst().allSatisfy { $0 == "a1,2.05,ok,pce2013:risk_lt5" })
+    }
+
+    @Test(arguments: [
+        "55,female,white,0,0,0,120,5.5,1.3\n56,male,white,0,0,0,130,5.5,1.3\n",
+        "p1;Nguyen;x\np2;Tran;y\n",
+    ])
+    func aHeaderWithNoKnownColumnIsADataError(_ input: String) {
+        #expect(throws: BatchError.self) { try score(input) }
+        do {
+            _ = try score(input)
+        } catch let e as BatchError {
+            let text = e.description
+            #expect(text.contains("age") && text.contains("sbp"), "names what is expected: \(text)")
+            #expect(!text.contains("55") && !text.contains("Nguyen"), "never a value: \(text)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    /// 100,000 columns: header handling, dropped-column bookkeeping and column lookup are linear
+    /// (dictionary lookups, no array search per column), so this finishes in well under a second.
+    @Test func aHundredThousandColumnHeader() throws {
+        let extra = (0..<100_000).map { "c\($0)" }
+        let input = header + "," + extra.joined(separator: ",") + "\n" + good + "," + extra.map { _ in "v" }.joined(separator: ",") + "\n"
+        let r = try score(input)
+        let out = lines(r.output)
+        #expect(out.count == 2)
+        #expect(out[1].hasPrefix("a1,2.05,ok,pce2013:risk_lt5,v,v"))
+        #expect(r.summary.passThroughColumns.count == 100_000)
+    }
+
+    // MARK: Number grammar (README "Input and output"): optional `-`, digits, optionally `.`
+    // and digits; no sign `+`, no exponent, no leading or trailing dot, no spaces inside the cell.
+
+    static let accepted: [(String, Double)] = [
+        ("128", 128), ("4.93", 4.93), ("-3.5", -3.5), ("0", 0), ("0.5", 0.5), ("007", 7), ("-0", 0),
+        ("120.000", 120), ("1234567890.12345", 1234567890.12345), ("0.1234567890123456789", 0.1234567890123456789),
+        ("12345678901234567890", 1.2345678901234567e19),
+    ]
+    static let rejected = [
+        "1e2", "1E2", "+120", "120.", ".5", "-.5", "-", ".", "1.2.3", " 128", "128 ", "\t128", "1 28", "12O",
+        "N/A", "NaN", "inf", "0x10", "1,5", "--1", "1-", "١٢", "1e309",
+    ]
+
+    @Test(arguments: accepted)
+    func acceptedNumbers(_ c: (String, Double)) {
+        let cell = Array(c.0.utf8).withUnsafeBufferPointer { CellReader.read($0, as: .numeric) }
+        #expect(cell.state == .present, "\(c.0)")
+        #expect(cell.value == c.1, "\(c.0)")
+    }
+
+    @Test(arguments: rejected)
+    func rejectedNumbers(_ s: String) {
+        let cell = Array(s.utf8).withUnsafeBufferPointer { CellReader.read($0, as: .numeric) }
+        #expect(cell.state == .invalid, "\(s)")
+    }
+
+    /// The same grammar through a whole run, in the dot dialect (`,`) and the decimal-comma
+    /// dialect (`;`), where `,` stands for the dot.
+    static let dialectCases: [(cell: String, semicolon: Bool, ok: Bool)] = [
+        ("120", false, true), ("\"120\"", false, true), ("120.0", false, true), ("1e2", false, false),
+        ("+120", false, false), ("120.", false, false), (" 120", false, false), ("\"120 \"", false, false),
+        ("120", true, true), ("120,0", true, true), ("120.0", true, true), ("\"120,0\"", true, true),
+        ("120,", true, false), (",5e2", true, false), ("+120", true, false), ("1,2,0", true, false),
+        ("1.200,0", true, false), ("1e2", true, false), (" 120", true, false),
+    ]
+
+    @Test(arguments: dialectCases)
+    func numbersInBothDialects(_ c: (cell: String, semicolon: Bool, ok: Bool)) throws {
+        let d = c.semicolon ? ";" : ","
+        let chol = c.semicolon ? "5,508145849" : "5.508145849"
+        let hdl = c.semicolon ? "1,292991983" : "1.292991983"
+        let input = header.replacingOccurrences(of: ",", with: d) + "\n"
+            + ["a1", "55", "female", "white", "0", "0", "0", c.cell, chol, hdl].joined(separator: d) + "\n"
+        let row = lines(try score(input).output)[1]
+        #expect(row.hasPrefix(c.ok ? "a1,2.05,ok" : "a1,,invalid:sbp"), "\(c.cell): \(row)")
+    }
+}
