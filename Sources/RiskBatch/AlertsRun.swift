@@ -197,6 +197,11 @@ public enum AlertsRun {
         let dateI = try column("--date", options.dateColumn ?? "")
         var riskI: Int?
         if let r = options.riskColumn { riskI = try column("--risk", r) }
+        for ind in options.indicators {
+            for c in ind.columns where columns[c] == nil {
+                throw .missingColumn(option: "--count \(ind.name)", column: c)
+            }
+        }
         let flagsI = columns[options.flagsColumn]
         let kind = options.period
         let indicators = options.indicators

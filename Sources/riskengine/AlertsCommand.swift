@@ -15,6 +15,8 @@ struct Alerts: ParsableCommand {
     @Option(name: .long, help: "Date column (yyyy-mm-dd, yyyymmdd or dd/mm/yyyy).") var date: String?
     @Option(name: .long, help: "Period: week (ISO YYYY-Www), month (YYYY-MM) or quarter (YYYY-Qn).") var period: String = "month"
     @Flag(name: .long, help: "INPUT is a series: columns area,period,count[,population].") var series = false
+    @Option(name: .long, help: "NAME=EXPR: an indicator counting rows where EXPR (the alert-rule language over the columns) holds (repeatable).")
+    var count: [String] = []
     @Option(name: .long, help: "Risk column: adds share and mean risk to the aggregate.") var risk: String?
     @Option(name: .long, help: "Methods, comma-separated: ears_c1,ears_c2,ears_c3,cusum,farrington.")
     var method: String = AlertMethod.allCases.map(\.rawValue).joined(separator: ",")
@@ -65,6 +67,13 @@ struct Alerts: ParsableCommand {
         guard farringtonB >= 1, farringtonW >= 0, farringtonNoPeriods >= 1, farringtonPast >= 0 else {
             throw ValidationError("Farrington options out of range")
         }
+        for c in count {
+            guard let eq = c.firstIndex(of: "="), !c[..<eq].isEmpty,
+                  c[..<eq].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw ValidationError("--count must be NAME=EXPR with NAME of letters, digits and _")
+            }
+        }
+        if series && !count.isEmpty { throw ValidationError("--count applies to rows, not to --series") }
         guard limit54() != nil else { throw ValidationError("--farrington-limit54 must be CASES,PERIODS with PERIODS > 0") }
         guard output != nil || aggregate != nil || json != nil else {
             throw ValidationError("nothing to write: give --output, --aggregate or --json")
@@ -84,6 +93,15 @@ struct Alerts: ParsableCommand {
         options.period = PeriodKind(rawValue: period) ?? .month
         options.series = series
         options.riskColumn = risk
+        for c in count {
+            guard let eq = c.firstIndex(of: "=") else { continue }
+            let name = String(c[..<eq])
+            do {
+                options.indicators.append(try AlertIndicator.counting(name, String(c[c.index(after: eq)...])))
+            } catch {
+                throw fail("--count \(name): \(error.description)", Exit.usage)
+            }
+        }
         var settings = AlertSettings()
         settings.methods = method.split(separator: ",").compactMap { AlertMethod(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
         settings.earsBaseline = earsBaseline

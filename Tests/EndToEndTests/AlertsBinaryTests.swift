@@ -46,6 +46,20 @@ import Testing
         #expect(try String(contentsOfFile: input, encoding: .utf8) == Self.series)
     }
 
+    @Test func countIndicatorFromAnExpression() throws {
+        var csv = "commune,date,sbp\n"
+        for m in 1...12 { csv += "A,2024-\(m < 10 ? "0" : "")\(m)-10,\(m == 12 ? 170 : 120)\n" }
+        let r = try riskengine(["alerts", "-", "--area", "commune", "--date", "date", "--count", "high=sbp >= 160",
+                                "--aggregate", "-", "--suppress", "0"], stdin: csv)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("A,2024-12,high,1,1,0"))
+        #expect(r.stdout.contains("A,2024-11,high,0,1,0"))
+        let bad = try riskengine(["alerts", "-", "--area", "commune", "--date", "date", "--count", "high=dbp >= 100",
+                                  "--aggregate", "-"], stdin: csv)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--count high: the input has no column 'dbp'"))
+    }
+
     @Test func missingColumnIsAUsageError() throws {
         let r = try riskengine(["alerts", "-", "--area", "commune", "--date", "visit", "--output", "-"],
                                stdin: "commune,date\nA,2024-01-01\n")

@@ -71,6 +71,24 @@ import Testing
         #expect(!high.holds(Row(cells: [:])))
     }
 
+    @Test(arguments: [
+        (["sbp": "171", "dbp": "80"], true), (["sbp": "150", "dbp": "100"], true), (["sbp": "150", "dbp": "99"], false),
+        (["sbp": "", "dbp": "101"], true), (["sbp": "abc", "dbp": ""], false), ([:], false),
+    ])
+    func countExpression(_ cells: [String: String], _ expected: Bool) throws {
+        struct Row: AlertRowView {
+            let cells: [String: String]
+            func value(_ column: String) -> Substring? { cells[column].map { Substring($0) } }
+        }
+        let ind = try AlertIndicator.counting("high_bp", "sbp >= 160 or dbp >= 100")
+        #expect(ind.columns == ["sbp", "dbp"])
+        #expect(ind.holds(Row(cells: cells)) == expected)
+    }
+
+    @Test func countExpressionErrorIsTyped() {
+        #expect(throws: RuleExpressionError.self) { try AlertIndicator.counting("x", "sbp >= ") }
+    }
+
     @Test(arguments: [(3.0, "3"), (0.1, "0.1"), (-2.0, "-2"), (1.0 / 3.0, "0.3333333333333333"), (1e-5, "1e-05"), (2.5e20, "2.5e+20")])
     func numbersRoundTrip(_ v: Double, _ text: String) {
         #expect(AlertNumber.text(v) == text)

@@ -3,6 +3,8 @@
 // row's columns by name; `people` (every row) and one indicator per flag code seen in a `flags`
 // column are built in; expression indicators (`--count NAME=EXPR`) plug in as predicates.
 
+import Foundation
+
 /// Read access to one input row by column name.
 public protocol AlertRowView {
     /// The cell of `column`, nil when the input has no such column.
@@ -12,11 +14,30 @@ public protocol AlertRowView {
 /// A named row predicate counted per area and period.
 public struct AlertIndicator: Sendable {
     public var name: String
+    /// Columns the predicate reads (checked against the input's header before reading rows).
+    public var columns: [String]
     public var holds: @Sendable (any AlertRowView) -> Bool
 
-    public init(name: String, holds: @escaping @Sendable (any AlertRowView) -> Bool) {
+    public init(name: String, columns: [String] = [], holds: @escaping @Sendable (any AlertRowView) -> Bool) {
         self.name = name
+        self.columns = columns
         self.holds = holds
+    }
+
+    /// An indicator counting the rows where a rule-language condition (`RuleExpression`, the
+    /// language of the alert rules) holds; every name in it is a column. A cell that is empty or
+    /// not a number is missing, and a comparison with a missing value is false.
+    /// - Parameters:
+    ///   - name: the indicator's name.
+    ///   - expression: the condition text, e.g. `sbp >= 160 or dbp >= 100`.
+    public static func counting(_ name: String, _ expression: String) throws(RuleExpressionError) -> AlertIndicator {
+        let condition = try RuleExpression.compile(expression) { _ in .column }
+        return AlertIndicator(name: name, columns: condition.columns) { row in
+            condition.evaluate(rows: 1) { column in
+                guard let cell = row.value(column) else { return nil }
+                return [Double(cell.trimmingCharacters(in: .whitespaces)) ?? .nan]
+            }[0]
+        }
     }
 }
 
