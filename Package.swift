@@ -39,7 +39,10 @@ let package = Package(
             name: "RiskModels",
             dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModelCatalog"]
         ),
-        .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModels", "RiskModelCatalog"]),
+        .target(
+            name: "RiskAlerts",
+            dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModels", "RiskModelCatalog"]
+        ),
         .target(name: "RiskReport", exclude: ["README.md"]),
 
         // MARK: Batch pipeline and CLI
@@ -75,7 +78,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RiskAlertsTests",
-            dependencies: ["RiskAlerts", "RiskCore"]
+            dependencies: ["RiskAlerts", "RiskCore", "RiskTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "RiskModelsTests",

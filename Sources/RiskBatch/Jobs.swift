@@ -247,6 +247,8 @@ public struct SynthJob: Sendable {
     public var rows: Int
     public var seed: UInt64
     public var output: String
+    /// Spread people over communes and months, with injected rises (`--areas`, `--months`).
+    public var areas: SyntheticPopulation.AreaDesign?
 
     public init(rows: Int, seed: UInt64, output: String) {
         self.rows = rows
@@ -260,7 +262,11 @@ public struct SynthJob: Sendable {
             RunOutputs.removeTemporaryFilesOnInterrupt()
             do throws(BatchError) {
                 var sink = output == "-" ? FileDescriptorSink(fd: 1) : try outputs.sink(output)
-                try SyntheticPopulation.write(rows: rows, seed: seed, to: &sink)
+                if let areas {
+                    try SyntheticPopulation.writeAreas(rows: rows, design: areas, seed: seed, to: &sink)
+                } else {
+                    try SyntheticPopulation.write(rows: rows, seed: seed, to: &sink)
+                }
                 try outputs.commit()
             } catch {
                 outputs.discard()

@@ -161,3 +161,86 @@ public struct SyntheticPopulation {
         try sink.write(Array(block.utf8))
     }
 }
+
+// MARK: Areas and assessment dates, with injected rises (for `riskengine alerts`)
+
+extension SyntheticPopulation {
+    /// Columns added after the canonical ones by `writeAreas`.
+    public static let areaColumns = ["province", "commune", "assessment_date"]
+
+    /// The layout of a synthetic population over communes and months, and where rises are
+    /// injected: communes whose index is 3 mod 7 get `riseRows` extra people with urgent blood
+    /// pressure (SBP ≥ 180 mmHg) in each of the last `riseMonths` months.
+    public struct AreaDesign: Sendable, Equatable {
+        public var areas: Int
+        public var months: Int
+        public var startYear = 2021
+        public var communesPerProvince = 10
+        public var riseMonths = 3
+        public var riseRows = 8
+
+        public init(areas: Int, months: Int) {
+            self.areas = areas
+            self.months = months
+        }
+
+        public func province(_ commune: Int) -> String {
+            let p = commune / communesPerProvince + 1
+            return "P" + (p < 10 ? "0" : "") + String(p)
+        }
+
+        public func commune(_ i: Int) -> String {
+            let s = String(i + 1)
+            return province(i) + "-C" + String(repeating: "0", count: max(0, 3 - s.count)) + s
+        }
+
+        /// Indices of the communes with an injected rise.
+        public var injectedCommunes: [Int] { (0..<areas).filter { $0 % 7 == 3 } }
+
+        /// Month indices (0-based from January of `startYear`) with an injected rise.
+        public var riseMonthIndices: Range<Int> { max(0, months - riseMonths)..<months }
+
+        /// `YYYY-MM` of a month index.
+        public func monthLabel(_ m: Int) -> String {
+            let y = startYear + m / 12, mm = m % 12 + 1
+            return "\(y)-" + (mm < 10 ? "0" : "") + String(mm)
+        }
+    }
+
+    /// The row with its SBP and DBP replaced (urgent blood pressure).
+    private mutating func urgentRow(_ index: Int) -> String {
+        var fields = row(index).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[6] = String(182 + Int(uniform() * 25))  // sbp
+        fields[7] = String(100 + Int(uniform() * 20))  // dbp
+        return fields.joined(separator: ",")
+    }
+
+    /// Writes `rows` people spread uniformly over `design.areas` communes and `design.months`
+    /// months (day of month 1–28), then the injected urgent-BP rows, with a header; columns are
+    /// the canonical ones plus `province,commune,assessment_date`.
+    public static func writeAreas<Sink: ByteSink>(rows: Int, design: AreaDesign, seed: UInt64, to sink: inout Sink) throws(BatchError) {
+        var gen = SyntheticPopulation(seed: seed)
+        var block = (columns + areaColumns).joined(separator: ",") + "\n"
+        let areas = max(design.areas, 1), months = max(design.months, 1)
+        func place(_ commune: Int, _ month: Int, _ day: Int) -> String {
+            ",\(design.province(commune)),\(design.commune(commune)),\(design.monthLabel(month))-" + (day < 10 ? "0" : "") + String(day)
+        }
+        var index = 0
+        for _ in 0..<max(rows, 0) {
+            index += 1
+            block += gen.row(index)
+            let c = Int(gen.uniform() * Double(areas)), m = Int(gen.uniform() * Double(months))
+            block += place(c, m, 1 + Int(gen.uniform() * 28)) + "\n"
+            if block.utf8.count > 1 << 20 { try sink.write(Array(block.utf8)); block = "" }
+        }
+        for c in design.injectedCommunes {
+            for m in design.riseMonthIndices {
+                for _ in 0..<design.riseRows {
+                    index += 1
+                    block += gen.urgentRow(index) + place(c, m, 1 + Int(gen.uniform() * 28)) + "\n"
+                }
+            }
+        }
+        try sink.write(Array(block.utf8))
+    }
+}

@@ -65,7 +65,7 @@ struct RiskEngineCommand: ParsableCommand {
               riskengine --version
             """,
         version: EngineInfo.versionText,
-        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self, ReportCommand.self]
+        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self, ReportCommand.self, Alerts.self]
     )
 }
 
@@ -466,13 +466,19 @@ struct Synth: ParsableCommand {
     @Option(name: .long, help: "Number of people.") var rows: Int = 1000
     @Option(name: .long, help: "Random seed (same seed, same bytes).") var seed: UInt64 = 20261127
     @Option(name: [.short, .long], help: "Output CSV, or - for standard output.") var output: String = "-"
+    @Option(name: .long, help: "Spread people over N communes (adds province, commune, assessment_date; rises injected in a few communes).")
+    var areas: Int = 0
+    @Option(name: .long, help: "With --areas: number of months of assessment dates.") var months: Int = 24
 
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must not be negative") }
+        guard areas >= 0, months >= 1 else { throw ValidationError("--areas must not be negative and --months must be positive") }
     }
 
     func run() throws {
-        do { try SynthJob(rows: rows, seed: seed, output: output).run() } catch {
+        var job = SynthJob(rows: rows, seed: seed, output: output)
+        if areas > 0 { job.areas = SyntheticPopulation.AreaDesign(areas: areas, months: months) }
+        do { try job.run() } catch {
             throw fail(error.description, exitStatus(for: error))
         }
     }
