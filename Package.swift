@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "RiskModels", targets: ["RiskModels"]),
         .library(name: "RiskAlerts", targets: ["RiskAlerts"]),
         .library(name: "RiskBatch", targets: ["RiskBatch"]),
+        .library(name: "RiskFitting", targets: ["RiskFitting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -40,6 +41,7 @@ let package = Package(
             dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModelCatalog"]
         ),
         .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModels", "RiskModelCatalog"]),
+        .target(name: "RiskFitting", dependencies: ["RiskLinearAlgebra"]),
 
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),
@@ -77,6 +79,11 @@ let package = Package(
         .testTarget(
             name: "RiskBatchTests",
             dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "RiskFittingTests",
+            dependencies: ["RiskFitting", "RiskLinearAlgebra", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
