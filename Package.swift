@@ -48,14 +48,14 @@ let package = Package(
         .target(
             name: "RiskBatch",
             dependencies: [
-                "RiskCore", "RiskModels", "RiskAlerts", "RiskModelCatalog",
+                "RiskCore", "RiskModels", "RiskAlerts", "RiskModelCatalog", "RiskFitting",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
             name: "riskengine",
             dependencies: [
-                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport",
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskFitting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -78,7 +78,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RiskBatchTests",
-            dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskTestSupport"],
+            dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskFitting", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
