@@ -148,3 +148,17 @@ enum FitText {
         return lines.joined(separator: "\n") + "\n"
     }
 }
+
+/// `riskengine synth --cohort`: the synthetic cohort with known Cox truth (RiskBatch.SyntheticCohort).
+func writeSyntheticCohort(rows: Int, seed: UInt64, output: String) throws(BatchError) {
+    if output == "-" {
+        var sink = FileDescriptorSink(fd: 1)
+        try SyntheticCohort.write(rows: rows, seed: seed, to: &sink)
+        return
+    }
+    let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    if fd < 0 { throw .cannotCreateOutput(path: output, reason: String(cString: strerror(errno))) }
+    defer { close(fd) }
+    var sink = FileDescriptorSink(fd: fd)
+    try SyntheticCohort.write(rows: rows, seed: seed, to: &sink)
+}

@@ -479,6 +479,7 @@ struct Synth: ParsableCommand {
     @Option(name: .long, help: "Number of people.") var rows: Int = 1000
     @Option(name: .long, help: "Random seed (same seed, same bytes).") var seed: UInt64 = 20261127
     @Option(name: [.short, .long], help: "Output CSV, or - for standard output.") var output: String = "-"
+    @Flag(name: .long, help: "Write a cohort with follow-up and events from a stated Cox model instead (see README, 'For researchers: fit').") var cohort = false
 
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must not be negative") }
@@ -486,6 +487,7 @@ struct Synth: ParsableCommand {
 
     func run() throws {
         do {
+            if cohort { return try writeSyntheticCohort(rows: rows, seed: seed, output: output) }
             try writeSynthetic(rows: rows, seed: seed, output: output)
         } catch let e as BatchError {
             throw fail(e.description, exitStatus(for: e))
