@@ -8,7 +8,7 @@ import Foundation
 // logistic fitter adds its own. Term names are kept exactly as written (outer spaces trimmed).
 
 /// One factor of a term.
-public enum TermFactor: Equatable, Sendable {
+public enum TermFactor: Hashable, Sendable {
     /// The column's value.
     case column(String)
     /// The natural log of the column's value (non-positive values give a non-finite value, and

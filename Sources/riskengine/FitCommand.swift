@@ -19,6 +19,8 @@ struct Fit: ParsableCommand {
     @Option(name: .long, help: "Case-weight column (> 0); robust standard errors are reported too.") var weights: String?
     @Option(name: .long, help: ArgumentHelp("Horizons for the baseline cumulative hazard, in the time unit.", valueName: "5,10")) var horizons: String = "5,10"
     @Option(name: .long, help: "Write the fit summary (JSON) here.") var summary: String?
+    @Option(name: .long, help: "Write the fitted Cox model as a model file (for score --models-dir); terms must use canonical fields.") var output: String?
+    @Option(name: .customLong("model-id"), help: "Id of the model written by --output (snake_case).") var modelID: String = "fitted_cox"
 
     func validate() throws {
         guard FitRequest.Family(rawValue: family) != nil else { throw ValidationError("--family must be cox or logistic") }
@@ -48,6 +50,24 @@ struct Fit: ParsableCommand {
         }
         FileHandle.standardError.write(Data(FitText.counts(outcome.counts).utf8))
         print(FitText.table(outcome), terminator: "")
+        if let output {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyy-MM-dd"
+            let text: String
+            do {
+                text = try FittedModelFile.json(
+                    outcome, request: request, id: modelID, date: formatter.string(from: Date()), engine: engineVersion)
+            } catch {
+                throw fail(FitText.describe(error), Exit.dataError)
+            }
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            } catch {
+                throw fail("cannot write the model file \(output)", Exit.cannotCreate)
+            }
+        }
         if let summary {
             do {
                 try Data(outcome.summaryJSON.utf8).write(to: URL(fileURLWithPath: summary))
@@ -100,6 +120,16 @@ enum FitText {
                 case .nonBinaryOutcome: return "the event must be 0 or 1"
                 }
             }
+        }
+    }
+
+    static func describe(_ e: FittedModelError) -> String {
+        switch e {
+        case .notCanonical(let term, let column):
+            return "--output: term '\(term)' uses column '\(column)', which is not a numeric or 0/1 canonical field; model files can only read canonical fields"
+        case .unsupportedFit: return "--output: only unstratified Cox fits can be written as model files"
+        case .nonIntegerHorizon: return "--output: horizons must be whole years"
+        case .rejectedByLoader(let why): return "--output: the generated model file was rejected: \(why)"
         }
     }
 
