@@ -5,7 +5,7 @@
 // S₀(h) = exp(−H₀(h)·exp(mean_lp)), H₀ the fit's cumulative baseline hazard at zero covariates
 // (Efron or Breslow increments as the fit's ties), so that risk = 1 − exp(−H₀(h)·exp(lp)).
 // Inputs are canonical fields only (numeric or 0/1, in canonical units) with the observed range
-// of the rows used as the valid range; terms become `linear`, `log` and `product` features named
+// of the rows used as the valid range; terms become `linear`, `log`, `hinge` and `product` features named
 // as written. Provenance (input SHA-256, date, options, counts) goes into `notes`; the worked
 // examples are the first rows used, with risks computed here from the fit (unrounded percent),
 // which the engine must reproduce.
@@ -71,6 +71,11 @@ public enum FittedModelFile {
             case .log(let c):
                 name = preferred
                 features.append(["name": name, "kind": "log", "input": c])
+            case .hinge(let c, let knot, let below):
+                name = preferred
+                var h: [String: Any] = ["name": name, "kind": "hinge", "input": c, "knot": knot]
+                if below { h["side"] = "below" }
+                features.append(h)
             }
             factorName[f] = name
             return name
@@ -83,6 +88,8 @@ public enum FittedModelFile {
                 switch f {
                 case .column(let c): return feature(for: f, preferred: c)
                 case .log(let c): return feature(for: f, preferred: "log(\(c))")
+                case .hinge(let c, let k, let below):
+                    return feature(for: f, preferred: "\(below ? "hinge_below" : "hinge")(\(c), \(k))")
                 }
             }
             features.append(["name": term.name, "kind": "product", "of": parts])

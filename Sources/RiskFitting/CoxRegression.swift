@@ -549,14 +549,12 @@ struct Problem {
             cumH += h
             for j in 0..<p { cumG[j] += gAll[j] }
         }
-        var bm = Matrix(rows: p, columns: p)
-        for i in 0..<p {
-            for j in 0...i {
-                bm[i, j] = b[i * p + j]
-                bm[j, i] = b[i * p + j]
-            }
-        }
-        let vb = (try? BLAS.gemm(variance, bm)) ?? bm
-        return (try? BLAS.gemm(vb, variance)) ?? bm
+        // V·B·V (p × p, small): plain loops, B symmetric from its lower triangle.
+        func bAt(_ i: Int, _ j: Int) -> Double { i >= j ? b[i * p + j] : b[j * p + i] }
+        var vb = [Double](repeating: 0, count: p * p)
+        for i in 0..<p { for j in 0..<p { for k in 0..<p { vb[i * p + j] += variance[i, k] * bAt(k, j) } } }
+        var out = Matrix(rows: p, columns: p)
+        for i in 0..<p { for j in 0..<p { for k in 0..<p { out[i, j] += vb[i * p + k] * variance[k, j] } } }
+        return out
     }
 }

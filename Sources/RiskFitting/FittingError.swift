@@ -28,6 +28,8 @@ public enum FittingError: Error, Equatable, Sendable {
 public enum FormulaProblem: Equatable, Sendable {
     case emptyTerm
     case unknownFunction(String)
+    /// `hinge(column, knot)` needs a column and a numeric knot.
+    case badArguments(String)
     case unbalancedParenthesis
     case duplicateTerm(String)
 }

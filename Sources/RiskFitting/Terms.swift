@@ -1,8 +1,10 @@
 import Foundation
 
 // Contract: the terms of a linear predictor written as in R model formulas, restricted to what
-// the model files can express: `a + b + log(c) + a:b`. A term is one factor or a product of
-// factors joined by `:`; a factor is a column name or `log(column)` (natural log). The value of a
+// the model files can express: `a + b + log(c) + a:b + hinge(d, 140)`. A term is one factor or a
+// product of factors joined by `:`; a factor is a column name, `log(column)` (natural log), or a
+// hinge as the model files' `hinge` feature: `hinge(column, k)` = max(x − k, 0) and
+// `hinge_below(column, k)` = max(k − x, 0). The value of a
 // term for a row is the product of its factors; exact in IEEE arithmetic up to one rounding per
 // product and libm's `log` (< 1 ulp). No intercept is written: Cox models have none and the
 // logistic fitter adds its own. Term names are kept exactly as written (outer spaces trimmed).
@@ -14,11 +16,22 @@ public enum TermFactor: Hashable, Sendable {
     /// The natural log of the column's value (non-positive values give a non-finite value, and
     /// the row is excluded by the caller).
     case log(String)
+    /// max(x − knot, 0), or max(knot − x, 0) when `below`.
+    case hinge(String, knot: Double, below: Bool)
 
     /// The column this factor reads.
     public var column: String {
         switch self {
-        case .column(let c), .log(let c): return c
+        case .column(let c), .log(let c), .hinge(let c, _, _): return c
+        }
+    }
+
+    /// The factor's value for a cell value x (NaN when undefined).
+    public func value(_ x: Double) -> Double {
+        switch self {
+        case .column: return x
+        case .log: return x > 0 ? Foundation.log(x) : .nan
+        case .hinge(_, let k, let below): return below ? max(k - x, 0) : max(x - k, 0)
         }
     }
 }
@@ -71,10 +84,19 @@ public struct TermFormula: Equatable, Sendable {
         let argument = text[text.index(after: open)..<text.index(before: text.endIndex)]
             .trimmingCharacters(in: .whitespaces)
         guard !argument.isEmpty else { throw .invalidFormula(position: offset, reason: .emptyTerm) }
-        guard function == "log" else {
+        switch function {
+        case "log":
+            return .log(argument)
+        case "hinge", "hinge_below":
+            let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let knot = Double(parts[1]), knot.isFinite else {
+                throw .invalidFormula(position: offset, reason: .badArguments(function))
+            }
+            return .hinge(parts[0], knot: knot, below: function == "hinge_below")
+        default:
             throw .invalidFormula(position: offset, reason: .unknownFunction(function))
         }
-        return .log(argument)
     }
 
     /// The term names, in order.
@@ -100,11 +122,7 @@ public struct TermFormula: Equatable, Sendable {
                 guard let col = columns[f.column] else {
                     throw .absentColumn(term: term.name, column: f.column)
                 }
-                let fv: [Double]
-                switch f {
-                case .column: fv = col
-                case .log: fv = col.map { $0 > 0 ? Foundation.log($0) : .nan }
-                }
+                let fv = col.map { f.value($0) }
                 if let prev = v {
                     v = zip(prev, fv).map { $0 * $1 }
                 } else {

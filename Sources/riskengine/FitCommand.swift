@@ -99,7 +99,8 @@ enum FitText {
                 let why: String
                 switch reason {
                 case .emptyTerm: why = "an empty term"
-                case .unknownFunction(let fn): why = "unknown function '\(fn)' (only log() is supported)"
+                case .unknownFunction(let fn): why = "unknown function '\(fn)' (log, hinge and hinge_below are supported)"
+                case .badArguments(let fn): why = "\(fn)() needs a column and a numeric knot, e.g. \(fn)(sbp, 140)"
                 case .unbalancedParenthesis: why = "unbalanced parentheses"
                 case .duplicateTerm(let t): why = "term '\(t)' written twice"
                 }

@@ -38,6 +38,10 @@ import Testing
             names: ["age", "male", "log(total_chol)", "age:smoker"],
             factors: [[.column("age")], [.column("male")], [.log("total_chol")], [.column("age"), .column("smoker")]]),
         Case(text: "  log(hdl):male ", names: ["log(hdl):male"], factors: [[.log("hdl"), .column("male")]]),
+        Case(
+            text: "hinge(sbp, 140) + hinge_below(egfr, 60):age",
+            names: ["hinge(sbp, 140)", "hinge_below(egfr, 60):age"],
+            factors: [[.hinge("sbp", knot: 140, below: false)], [.hinge("egfr", knot: 60, below: true), .column("age")]]),
     ])
     func parses(_ c: Case) throws {
         let f = try TermFormula(parsing: c.text)
@@ -58,6 +62,8 @@ import Testing
         Bad(text: "log(age", reason: .unbalancedParenthesis),
         Bad(text: "age + age", reason: .duplicateTerm("age")),
         Bad(text: "age:", reason: .emptyTerm),
+        Bad(text: "hinge(sbp)", reason: .badArguments("hinge")),
+        Bad(text: "hinge(sbp, high)", reason: .badArguments("hinge")),
     ])
     func rejects(_ b: Bad) {
         #expect {
@@ -82,6 +88,9 @@ import Testing
         #expect(v[0][1] == Foundation.log(2.5) * 2)
         #expect(v[0][2].isNaN)
         #expect(v[1] == [1, 2.5, -1])
+        let h = try TermFormula(parsing: "hinge(x, 1) + hinge_below(x, 1)").values(from: ["x": [0, 1, 3]])
+        #expect(h[0] == [0, 0, 2])
+        #expect(h[1] == [1, 0, 0])
     }
 }
 
@@ -168,6 +177,18 @@ func syntheticCox(rows: Int, beta: [Double], seed: UInt64) -> CoxData {
         let time = (0..<n).map { flag[$0] == 1 ? 1 + Double($0) / 1000 : 5 + Double($0) / 1000 }
         let data = CoxData(time: time, event: flag.map { $0 == 1 }, covariates: [other, flag], terms: ["other", "flag"])
         #expect(throws: FittingError.separation(term: "flag")) { _ = try CoxRegression.fit(data) }
+    }
+
+    @Test func iterationLimitIsNonConvergence() throws {
+        let data = syntheticCox(rows: 400, beta: [0.8, -0.5], seed: 12)
+        var control = CoxControl()
+        control.maxIterations = 1
+        #expect {
+            _ = try CoxRegression.fit(data, control: control)
+        } throws: { error in
+            guard case .notConverged(1, _) = error as? FittingError else { return false }
+            return true
+        }
     }
 
     @Test func noEventsIsAnError() {
