@@ -241,15 +241,23 @@ struct Problem {
     /// Log partial likelihood, score and information at β (coxfit6_iter).
     func evaluate(_ beta: [Double], ties: CoxTies) -> Evaluation {
         var loglik = 0.0
-        var u = [Double](repeating: 0, count: p)
-        var imat = [Double](repeating: 0, count: p * p)
-        var a = [Double](repeating: 0, count: p)
-        var a2 = [Double](repeating: 0, count: p)
-        var cmat = [Double](repeating: 0, count: p * p)
-        var cmat2 = [Double](repeating: 0, count: p * p)
         var denom = 0.0
         let p = self.p
+        // One scratch block for the sums (pointer access keeps the O(n·p²) loop free of
+        // bounds and exclusivity checks): u, a, a2 (p each), imat, cmat, cmat2 (p² each).
+        let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: 3 * p + 3 * p * p)
+        scratch.initialize(repeating: 0)
+        defer { scratch.deallocate() }
+        let u = scratch.baseAddress!
+        let a = u + p
+        let a2 = a + p
+        let imat = a2 + p
+        let cmat = imat + p * p
+        let cmat2 = cmat + p * p
         x.withUnsafeBufferPointer { x in
+        weight.withUnsafeBufferPointer { weight in
+        status.withUnsafeBufferPointer { status in
+        beta.withUnsafeBufferPointer { beta in
             var currentStratum: Int? = nil
             for g in groups.reversed() {
                 if g.stratum != currentStratum {
@@ -321,6 +329,9 @@ struct Problem {
                 for i in 0..<(p * p) { cmat2[i] = 0 }
             }
         }
+        }
+        }
+        }
         var info = Matrix(rows: p, columns: p)
         for i in 0..<p {
             for j in 0...i {
@@ -328,7 +339,7 @@ struct Problem {
                 info[j, i] = imat[i * p + j]
             }
         }
-        return Evaluation(loglik: loglik, u: u, imat: info)
+        return Evaluation(loglik: loglik, u: Array(UnsafeBufferPointer(start: u, count: p)), imat: info)
     }
 
     func fit(_ control: CoxControl) throws(FittingError) -> CoxFit {
