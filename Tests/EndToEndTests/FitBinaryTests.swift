@@ -32,33 +32,46 @@ import Testing
         #expect(aliased.stderr.contains("term 'male:male'"))
     }
 
+    struct OutputCase: Sendable, CustomStringConvertible {
+        let family: [String]
+        let terms: String
+        let fields: [String]
+        var description: String { family.joined(separator: " ") }
+    }
+
     /// `fit --output` writes a model file that `score --models-dir` loads and scores: the
     /// file's own worked examples (risks computed from the fit) are reproduced by the engine.
-    @Test func fittedModelFileScoresItsOwnExamples() throws {
+    @Test(arguments: [
+        OutputCase(
+            family: ["--time", "time", "--horizons", "5,10"],
+            terms: "age + sbp + log(total_chol) + log(hdl) + smoker + diabetes + age:smoker",
+            fields: ["age", "sbp", "total_chol", "hdl", "smoker", "diabetes"]),
+        OutputCase(
+            family: ["--family", "logistic"], terms: "age + sbp + hinge(sbp, 140) + log(hdl) + smoker",
+            fields: ["age", "sbp", "hdl", "smoker"]),
+    ])
+    func fittedModelFileScoresItsOwnExamples(_ c: OutputCase) throws {
         let dir = try tempDir()
         let cohort = dir.appendingPathComponent("cohort.csv").path
         let models = dir.appendingPathComponent("models")
         try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
-        let modelPath = models.appendingPathComponent("local_cox.json").path
+        let modelPath = models.appendingPathComponent("local_fit.json").path
         _ = try riskengine(["synth", "--cohort", "--rows", "4000", "--seed", "5", "-o", cohort])
-        let r = try riskengine([
-            "fit", cohort, "--time", "time", "--event", "event",
-            "--terms", "age + sbp + log(total_chol) + log(hdl) + smoker + diabetes + age:smoker",
-            "--horizons", "5,10", "--output", modelPath, "--model-id", "local_cox",
-        ])
+        let r = try riskengine(
+            ["fit", cohort, "--event", "event", "--terms", c.terms, "--output", modelPath, "--model-id", "local_fit"]
+                + c.family)
         #expect(r.status == 0, "\(r.stderr)")
         let model = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: modelPath))) as! [String: Any]
         let examples = model["examples"] as! [[String: Any]]
         #expect(examples.count == 3)
-        let fields = ["age", "sbp", "total_chol", "hdl", "smoker", "diabetes"]
-        var csv = "id," + fields.joined(separator: ",") + "\n"
+        var csv = "id," + c.fields.joined(separator: ",") + "\n"
         for (i, ex) in examples.enumerated() {
             let inputs = ex["inputs"] as! [String: Double]
-            csv += "r\(i)," + fields.map { "\(inputs[$0]!)" }.joined(separator: ",") + "\n"
+            csv += "r\(i)," + c.fields.map { "\(inputs[$0]!)" }.joined(separator: ",") + "\n"
         }
         let input = dir.appendingPathComponent("score.csv").path
         try Data(csv.utf8).write(to: URL(fileURLWithPath: input))
-        let s = try riskengine(["score", input, "--models", "local_cox", "--models-dir", models.path, "--digits", "9", "--quiet"])
+        let s = try riskengine(["score", input, "--models", "local_fit", "--models-dir", models.path, "--digits", "9", "--quiet"])
         #expect(s.status == 0, "\(s.stderr)")
         let lines = s.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let header = lines[0]
