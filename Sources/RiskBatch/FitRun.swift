@@ -126,8 +126,7 @@ public enum FitRun {
                     let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
                     codes = s.map { index[$0]! }
                 }
-                var control = CoxControl(ties: r.ties, robust: w != nil)
-                control.robust = w != nil
+                let control = CoxControl(ties: r.ties, robust: w != nil)
                 let fit = try CoxRegression.fit(
                     CoxData(time: t, event: y.map { $0 == 1 }, covariates: x, terms: formula.names, weights: w, strata: codes),
                     control: control)

@@ -145,6 +145,19 @@ func syntheticCox(rows: Int, beta: [Double], seed: UInt64) -> CoxData {
         #expect(isClose(a.loglikFinal, b.loglikFinal, relative: 1e-12))
     }
 
+    /// Without tied event times Efron's increments are Breslow's (d = 1 at every time), and the
+    /// two partial likelihoods coincide.
+    @Test func efronEqualsBreslowWithoutTies() throws {
+        var data = syntheticCox(rows: 400, beta: [0.5, -0.3], seed: 15)
+        data.time = data.time.enumerated().map { $1 + Double($0) * 1e-7 }  // break every tie
+        let e = try CoxRegression.fit(data, control: CoxControl(ties: .efron))
+        let b = try CoxRegression.fit(data, control: CoxControl(ties: .breslow))
+        #expect(e.coefficients == b.coefficients)
+        for h in [1.0, 5, 10] {
+            #expect(e.baseline[0].cumulativeHazard(at: h, ties: .efron) == e.baseline[0].cumulativeHazard(at: h, ties: .breslow))
+        }
+    }
+
     @Test func unitWeightsEqualNoWeights() throws {
         var data = syntheticCox(rows: 300, beta: [0.4, 0.1], seed: 5)
         let plain = try CoxRegression.fit(data)
