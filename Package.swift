@@ -41,7 +41,7 @@ let package = Package(
             dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModelCatalog"]
         ),
         .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModels", "RiskModelCatalog"]),
-        .target(name: "RiskFitting", dependencies: ["RiskLinearAlgebra"]),
+        .target(name: "RiskFitting", dependencies: ["RiskLinearAlgebra"], exclude: ["README.md"]),
 
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),
