@@ -26,6 +26,7 @@ struct Fit: ParsableCommand {
         guard FitRequest.Family(rawValue: family) != nil else { throw ValidationError("--family must be cox or logistic") }
         guard CoxTies(rawValue: ties) != nil else { throw ValidationError("--ties must be efron or breslow") }
         if family == "cox" && time == nil { throw ValidationError("--time is needed for a Cox model") }
+        if family == "logistic" && strata != nil { throw ValidationError("--strata applies to Cox models only") }
         guard modelID.range(of: "^[a-z][a-z0-9_]*$", options: .regularExpression) != nil else {
             throw ValidationError("--model-id must be snake_case: a lowercase letter, then lowercase letters, digits or _")
         }
