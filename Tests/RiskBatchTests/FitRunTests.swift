@@ -106,4 +106,16 @@ func writeTemp(_ text: String, _ name: String) throws -> String {
         for key in ["deviance", "null_deviance", "aic"] { #expect(lj[key] != nil, "\(key)") }
         #expect((lj["terms"] as! [String]) == ["(Intercept)", "x", "y"])
     }
+
+    @Test func strataGiveOneBaselinePerStratumValue() throws {
+        let path = try writeTemp(Self.small, "s.csv")
+        var r = FitRequest(path: path, time: "time", event: "event", terms: "x")
+        r.strata = "y"
+        r.horizons = [5]
+        let o = try FitRun.run(r)
+        let json = try JSONSerialization.jsonObject(with: Data(o.summaryJSON.utf8)) as! [String: Any]
+        let base = json["baseline_cumhaz"] as! [String: [String: [String: Double]]]
+        #expect(Set(base["breslow"]!.keys) == ["0", "1", "2", "3"])
+        #expect(base["efron"]!["2"]!["5"] != nil)
+    }
 }
