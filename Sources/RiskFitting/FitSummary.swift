@@ -55,7 +55,7 @@ public enum FitSummary {
         var w = JSONWriter()
         w.open()
         common(&w, n: fit.n, events: fit.events, names: fit.names, coefficients: fit.coefficients,
-               se: fit.standardErrors, seRobust: nil, vcov: fit.variance,
+               se: fit.standardErrors, seRobust: fit.robustStandardErrors, vcov: fit.variance,
                loglik: (fit.loglikInitial, fit.loglikFinal), iterations: fit.iterations,
                tests: (fit.lrTest, fit.waldTest, fit.scoreTest))
         w.key("deviance")

@@ -14,6 +14,8 @@ import RiskLinearAlgebra
 // the variance (XᵀWX)⁻¹ with W from the last iteration (as glm.fit's `R` factor), and three tests of all terms (df = number of terms, intercept
 // excluded): likelihood ratio D_null − D, Wald β̂ₜᵀ V_tt⁻¹ β̂ₜ, score (Rao) U(β₀)ᵀ I(β₀)⁻¹ U(β₀)
 // at the intercept-only fit β₀.
+// With case weights also the robust sandwich variance V·(Σ sᵢ² xᵢxᵢᵀ)·V (HC0, as R
+// `sandwich::sandwich`), sᵢ = wᵢ(yᵢ − μᵢ) up to R's use of the last iteration's working weights.
 // Errors: an aliased term (1 − R² < 1e-10 in XᵀWX at the start), separation (fitted
 // probabilities within 10ε of 0 or 1 as R's warning, or a coefficient still moving by more than
 // 1e-4·max(1, |β|) per step when the deviance has converged), non-convergence.
@@ -34,6 +36,9 @@ public struct LogisticFit: Sendable {
     public let names: [String]
     public let coefficients: [Double]
     public let variance: Matrix
+    /// Robust (sandwich, HC0) variance V·(Σ wᵢ²(yᵢ − μᵢ)² xᵢxᵢᵀ)·V, computed with case weights
+    /// (R `sandwich::sandwich(fit)`).
+    public let robustVariance: Matrix?
     public let deviance: Double
     public let nullDeviance: Double
     public let aic: Double
@@ -47,6 +52,10 @@ public struct LogisticFit: Sendable {
     public let events: Int
 
     public var standardErrors: [Double] { (0..<names.count).map { variance[$0, $0].squareRoot() } }
+    /// Robust standard errors, with case weights.
+    public var robustStandardErrors: [Double]? {
+        robustVariance.map { v in (0..<names.count).map { v[$0, $0].squareRoot() } }
+    }
 }
 
 /// Logistic regression by IRLS (see the file contract).
@@ -112,6 +121,7 @@ public enum LogisticRegression {
         var converged = false
         var iterations = 0
         var lastCholesky: Cholesky? = nil
+        var lastWorkingWeights = [Double](repeating: 0, count: n)
         for iter in 1...max(1, control.maxIterations) {
             iterations = iter
             var ww = [Double](repeating: 0, count: n)
@@ -122,6 +132,7 @@ public enum LogisticRegression {
                 z[i] = eta[i] + (outcome[i] - mu[i]) / v
             }
             let (info, rhs) = normalEquations(ww, z)
+            lastWorkingWeights = ww
             if iter == 1, let j = (try? AliasCheck.aliasedColumns(info, tolerance: control.aliasTolerance))?.first {
                 throw .collinear(term: names[j])
             }
@@ -201,9 +212,26 @@ public enum LogisticRegression {
         if let c0 = try? Cholesky(info0), let s0 = try? c0.solve(u0) {
             scoreStatistic = zip(u0, s0).reduce(0) { $0 + $1.0 * $1.1 }
         }
+        // Sandwich with case weights: score contributions are the working residual times the
+        // working weight, (yᵢ − μᵢ)/(μᵢ(1 − μᵢ)) · W̃ᵢ, with W̃ the last iteration's working weights
+        // as R's `estfun.glm` has them (wᵢ(yᵢ − μᵢ) once converged).
+        var robust: Matrix? = nil
+        if weights != nil {
+            var meat = Matrix(rows: p, columns: p)
+            for i in 0..<n {
+                let contribution = (outcome[i] - mu[i]) / (mu[i] * (1 - mu[i])) * lastWorkingWeights[i]
+                let s2 = contribution * contribution
+                for a in 0..<p { for b in 0..<p { meat[a, b] += s2 * x[i * p + a] * x[i * p + b] } }
+            }
+            var vm = Matrix(rows: p, columns: p)
+            for a in 0..<p { for b in 0..<p { for k in 0..<p { vm[a, b] += variance[a, k] * meat[k, b] } } }
+            var out = Matrix(rows: p, columns: p)
+            for a in 0..<p { for b in 0..<p { for k in 0..<p { out[a, b] += vm[a, k] * variance[k, b] } } }
+            robust = out
+        }
         let df = p - 1
         return LogisticFit(
-            names: names, coefficients: beta, variance: variance, deviance: devOld,
+            names: names, coefficients: beta, variance: variance, robustVariance: robust, deviance: devOld,
             nullDeviance: nullDeviance, aic: devOld + 2 * Double(p), loglikInitial: -nullDeviance / 2,
             loglikFinal: -devOld / 2, iterations: iterations,
             lrTest: ChiSquareTest(statistic: nullDeviance - devOld, df: df),

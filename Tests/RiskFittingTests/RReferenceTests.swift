@@ -150,4 +150,28 @@ func expectMatrixClose(_ m: Matrix, _ r: [[Double]], _ tol: Double, _ what: Stri
         expectClose(fit.waldTest.statistic, ref.scalar("logistic", "wald_test"), FitTolerance.statistic, "Wald")
         expectClose(fit.scoreTest.statistic, ref.scalar("logistic", "score_test"), FitTolerance.statistic, "score")
     }
+
+    /// `glm(…, weights = w)` and `sandwich::sandwich` (HC0) for the robust variance.
+    @Test func matchesWeightedGlmAndSandwich() throws {
+        let ref = Reference.shared
+        let f = try TermFormula(parsing: Reference.formula)
+        let x = try f.values(from: ["age": ref.column("age"), "male": ref.column("male"), "chol": ref.column("chol")])
+        let fit = try LogisticRegression.fit(outcome: ref.column("event"), covariates: x, terms: f.names, weights: ref.column("w"))
+        let c = "logistic_weights"
+        for (k, b) in ref.vector(c, "coef").enumerated() {
+            expectClose(fit.coefficients[k], b, FitTolerance.coefficients, "coef \(fit.names[k])")
+        }
+        for (k, s) in ref.vector(c, "se").enumerated() {
+            expectClose(fit.standardErrors[k], s, FitTolerance.coefficients, "se \(fit.names[k])")
+        }
+        expectMatrixClose(fit.variance, ref.matrix(c, "vcov"), FitTolerance.coefficients, "vcov")
+        let robust = try #require(fit.robustVariance)
+        expectMatrixClose(robust, ref.matrix(c, "vcov_robust"), FitTolerance.coefficients, "robust vcov")
+        for (k, s) in ref.vector(c, "se_robust").enumerated() {
+            expectClose(fit.robustStandardErrors![k], s, FitTolerance.coefficients, "robust se")
+        }
+        expectClose(fit.deviance, ref.scalar(c, "deviance"), FitTolerance.loglik, "deviance")
+        expectClose(fit.nullDeviance, ref.scalar(c, "null_deviance"), FitTolerance.loglik, "null deviance")
+        #expect(Double(fit.iterations) == ref.scalar(c, "iterations"))
+    }
 }

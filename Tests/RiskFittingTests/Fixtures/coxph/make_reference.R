@@ -82,6 +82,20 @@ b <- coef(g)[-1]
 put("logistic", "wald_test", as.numeric(t(b) %*% solve(vcov(g)[-1, -1], b)))
 put("logistic", "score_test", anova(g0, g, test = "Rao")$Rao[2])
 
+# Case weights (non-integer: R warns about non-integer successes; the fit is the weighted
+# likelihood all the same). Robust variance: sandwich::sandwich (HC0). AIC is not compared: R's
+# binomial AIC counts binomial coefficients for weights.
+gw <- suppressWarnings(glm(event ~ age + male + log(chol) + age:male, family = binomial,
+                           data = cohort, weights = w))
+put_vector("logistic_weights", "coef", coef(gw))
+put_matrix("logistic_weights", "vcov", vcov(gw))
+put_vector("logistic_weights", "se", sqrt(diag(vcov(gw))))
+put_matrix("logistic_weights", "vcov_robust", sandwich::sandwich(gw))
+put_vector("logistic_weights", "se_robust", sqrt(diag(sandwich::sandwich(gw))))
+put("logistic_weights", "deviance", deviance(gw))
+put("logistic_weights", "null_deviance", gw$null.deviance)
+put("logistic_weights", "iterations", gw$iter)
+
 res <- do.call(rbind, out)
 res$value <- trimws(formatC(res$value, digits = 17, format = "g"))
 write.csv(res, "reference.csv", row.names = FALSE, quote = FALSE)
