@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "RiskModels", targets: ["RiskModels"]),
         .library(name: "RiskAlerts", targets: ["RiskAlerts"]),
         .library(name: "RiskBatch", targets: ["RiskBatch"]),
+        .library(name: "RiskFitting", targets: ["RiskFitting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -44,20 +45,21 @@ let package = Package(
             dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModels", "RiskModelCatalog"]
         ),
         .target(name: "RiskReport", exclude: ["README.md"]),
+        .target(name: "RiskFitting", dependencies: ["RiskLinearAlgebra"], exclude: ["README.md"]),
 
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),
         .target(
             name: "RiskBatch",
             dependencies: [
-                "RiskLinearAlgebra", "RiskCore", "RiskModels", "RiskAlerts", "RiskImport", "RiskModelCatalog",
+                "RiskLinearAlgebra", "RiskCore", "RiskModels", "RiskAlerts", "RiskImport", "RiskModelCatalog", "RiskFitting",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
             name: "riskengine",
             dependencies: [
-                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskReport", "RiskLinearAlgebra",
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskReport", "RiskLinearAlgebra", "RiskFitting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,7 +90,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RiskBatchTests",
-            dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskLinearAlgebra", "RiskTestSupport"],
+            dependencies: ["RiskBatch", "RiskAlerts", "RiskModels", "RiskCore", "RiskLinearAlgebra", "RiskFitting", "RiskTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "RiskFittingTests",
+            dependencies: ["RiskFitting", "RiskLinearAlgebra", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -28,6 +28,16 @@ let package = Package(
             ],
             path: "Benchmarks/Scoring",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "Fitting",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "RiskBatch", package: engine),
+                .product(name: "RiskFitting", package: engine),
+            ],
+            path: "Benchmarks/Fitting",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )

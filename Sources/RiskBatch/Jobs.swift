@@ -249,6 +249,8 @@ public struct SynthJob: Sendable {
     public var output: String
     /// Spread people over communes and months, with injected rises (`--areas`, `--months`).
     public var areas: SyntheticPopulation.AreaDesign?
+    /// Write a cohort with follow-up and events from a stated Cox model instead (`--cohort`).
+    public var cohort = false
 
     public init(rows: Int, seed: UInt64, output: String) {
         self.rows = rows
@@ -262,7 +264,9 @@ public struct SynthJob: Sendable {
             RunOutputs.removeTemporaryFilesOnInterrupt()
             do throws(BatchError) {
                 var sink = output == "-" ? FileDescriptorSink(fd: 1) : try outputs.sink(output)
-                if let areas {
+                if cohort {
+                    try SyntheticCohort.write(rows: rows, seed: seed, to: &sink)
+                } else if let areas {
                     try SyntheticPopulation.writeAreas(rows: rows, design: areas, seed: seed, to: &sink)
                 } else {
                     try SyntheticPopulation.write(rows: rows, seed: seed, to: &sink)

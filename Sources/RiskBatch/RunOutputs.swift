@@ -83,6 +83,12 @@ public final class RunOutputs: @unchecked Sendable {
     }
 
     /// The temporary file of output `path`, once opened (e.g. to read back an intermediate file).
+    /// Writes each text to its path's temporary file, then commits the whole set.
+    public func write(_ files: [(path: String, text: String)]) throws(BatchError) {
+        for f in files { try write(Array(f.text.utf8), to: f.path) }
+        try commit()
+    }
+
     public func temporaryPath(_ path: String) -> String? { temps[path] }
 
     /// Closes every temporary file and renames each to its target, all under one lock so a

@@ -65,7 +65,7 @@ struct RiskEngineCommand: ParsableCommand {
               riskengine --version
             """,
         version: EngineInfo.versionText,
-        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self, ReportCommand.self, Alerts.self]
+        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self, ReportCommand.self, Alerts.self, Fit.self]
     )
 }
 
@@ -469,15 +469,18 @@ struct Synth: ParsableCommand {
     @Option(name: .long, help: "Spread people over N communes (adds province, commune, assessment_date; rises injected in a few communes).")
     var areas: Int = 0
     @Option(name: .long, help: "With --areas: number of months of assessment dates.") var months: Int = 24
+    @Flag(name: .long, help: "Write a cohort with follow-up and events from a stated Cox model instead (see README, 'For researchers: fit').") var cohort = false
 
     func validate() throws {
         guard rows >= 0 else { throw ValidationError("--rows must not be negative") }
         guard areas >= 0, months >= 1 else { throw ValidationError("--areas must not be negative and --months must be positive") }
+        if cohort && areas > 0 { throw ValidationError("--cohort and --areas write different files: choose one") }
     }
 
     func run() throws {
         var job = SynthJob(rows: rows, seed: seed, output: output)
         if areas > 0 { job.areas = SyntheticPopulation.AreaDesign(areas: areas, months: months) }
+        job.cohort = cohort
         do { try job.run() } catch {
             throw fail(error.description, exitStatus(for: error))
         }

@@ -66,4 +66,23 @@ import Testing
         let a = try Matrix(rowMajor: [[4, 0], [0, 9]])
         #expect(isClose(try Cholesky(a).logDeterminant, Foundation_log(36), relative: Tolerance.blas))
     }
+
+    @Test func aliasCheckNamesTheLaterDependentColumn() throws {
+        // Columns: x, y, 2x − y (dependent), z; Gram matrix of a random design.
+        var rng = SplitMix(seed: 21)
+        let n = 40
+        var cols: [[Double]] = [[], [], [], []]
+        for _ in 0..<n {
+            let x = rng.nextDouble(), y = rng.nextDouble(), z = rng.nextDouble()
+            cols[0].append(x); cols[1].append(y); cols[2].append(2 * x - y); cols[3].append(z)
+        }
+        var g = Matrix(rows: 4, columns: 4)
+        for i in 0..<4 { for j in 0..<4 { g[i, j] = zip(cols[i], cols[j]).reduce(0) { $0 + $1.0 * $1.1 } } }
+        #expect(try AliasCheck.aliasedColumns(g) == [2])
+        var full = g
+        for i in 0..<4 { full[i, 2] = 0; full[2, i] = 0 }
+        #expect(try AliasCheck.aliasedColumns(full) == [2])  // a zero column is aliased too
+        let identity = try Matrix(rowMajor: [[1, 0], [0, 1]])
+        #expect(try AliasCheck.aliasedColumns(identity).isEmpty)
+    }
 }
