@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "RiskModels", targets: ["RiskModels"]),
         .library(name: "RiskAlerts", targets: ["RiskAlerts"]),
         .library(name: "RiskBatch", targets: ["RiskBatch"]),
+        .library(name: "RiskValidation", targets: ["RiskValidation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -40,6 +41,9 @@ let package = Package(
             dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModelCatalog"]
         ),
         .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModels", "RiskModelCatalog"]),
+
+        // MARK: Research: validation of predictions on cohorts
+        .target(name: "RiskValidation", dependencies: ["RiskLinearAlgebra"]),
 
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),
@@ -82,6 +86,11 @@ let package = Package(
         .testTarget(
             name: "RiskImportTests",
             dependencies: ["RiskImport", "RiskCore", "RiskTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "RiskValidationTests",
+            dependencies: ["RiskValidation", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
