@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "riskengine",
             dependencies: [
-                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport",
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskValidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -53,7 +53,7 @@ public enum Calibration {
     @inlinable public static func cloglog(_ p: Double) -> Double { log(-log1p(-p)) }
 
     /// Calibration slope: β of the Cox model λ(t) = λ₀(t)·exp(β·log(−log(1 − p))), follow-up censored at the horizon.
-    public static func slope(_ sample: SurvivalSample, horizon: Double) throws(ValidationError) -> Double {
+    public static func slope(_ sample: SurvivalSample, horizon: Double) throws(RiskValidationError) -> Double {
         let (t, e) = truncated(sample, horizon: horizon)
         let fit = try CoxRegression.fit(time: t, event: e, covariates: sample.risk.map { [cloglog($0)] })
         return fit.coefficients[0]
@@ -97,7 +97,7 @@ public enum Calibration {
 
     /// Smoothed calibration curve at each distinct prediction (see the file contract). Falls back to
     /// the linear term alone when the knots coincide (too few distinct predictions for a spline).
-    public static func curve(_ sample: SurvivalSample, horizon: Double) throws(ValidationError) -> [CalibrationPoint] {
+    public static func curve(_ sample: SurvivalSample, horizon: Double) throws(RiskValidationError) -> [CalibrationPoint] {
         let (t, e) = truncated(sample, horizon: horizon)
         let knots = splineKnots(sample)
         let useSpline = knots[0] < knots[1] && knots[1] < knots[2]

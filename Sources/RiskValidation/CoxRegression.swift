@@ -47,7 +47,7 @@ public enum CoxRegression {
     /// ℓ(β) = Σ_events βᵀxᵢ − Σ_times Σ_{k<d} log(S₀ − (k/d)·D₀), S₀ = Σ_risk e^{βᵀx}, D₀ the same over the d tied events.
     /// - Parameters:
     ///   - time: follow-up (years); event: observed event; covariates: one row of p values per subject.
-    public static func fit(time: [Double], event: [Bool], covariates: [[Double]], maxIterations: Int = 50) throws(ValidationError) -> CoxFit {
+    public static func fit(time: [Double], event: [Bool], covariates: [[Double]], maxIterations: Int = 50) throws(RiskValidationError) -> CoxFit {
         let n = time.count
         let p = covariates.first?.count ?? 0
         guard event.contains(true) else { throw .noEvents }

@@ -21,7 +21,7 @@ public struct PredictionError: Equatable, Sendable {
     public let auc: Double
 
     /// Computes Brier, null Brier, IPA and AUC at `horizon`.
-    public static func compute(_ sample: SurvivalSample, horizon: Double) throws(ValidationError) -> PredictionError {
+    public static func compute(_ sample: SurvivalSample, horizon: Double) throws(RiskValidationError) -> PredictionError {
         let g = KaplanMeier.censoring(time: sample.time, event: sample.event)
         let gh = g.survival(at: horizon)
         let km = KaplanMeier(time: sample.time, event: sample.event)

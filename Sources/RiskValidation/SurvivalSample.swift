@@ -5,7 +5,7 @@
 // Contract of this file: input checks only; no arithmetic.
 
 /// Why a cohort cannot be validated. Payloads are row numbers and counts, never cell values.
-public enum ValidationError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum RiskValidationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Columns of different lengths.
     case lengthMismatch(times: Int, events: Int, predictions: Int)
     /// No rows at all.
@@ -47,7 +47,7 @@ public struct SurvivalSample: Sendable {
     public let risk: [Double]
 
     /// Checks lengths and ranges (rows reported 1-based).
-    public init(time: [Double], event: [Bool], risk: [Double]) throws(ValidationError) {
+    public init(time: [Double], event: [Bool], risk: [Double]) throws(RiskValidationError) {
         guard time.count == event.count, time.count == risk.count else {
             throw .lengthMismatch(times: time.count, events: event.count, predictions: risk.count)
         }

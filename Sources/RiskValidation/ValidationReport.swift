@@ -87,6 +87,8 @@ public struct ValidationReport: Sendable {
     public let netBenefitIntervals: [[Double]?]
     public let bootstrapReplicates: Int
     public let seed: UInt64?
+    /// Confidence level of the intervals.
+    public let level: Double
     public let deciles: [CalibrationDecile]
     public let calibrationCurve: [CalibrationPoint]
     /// Reports per subgroup value (`--by`), sorted by value.
@@ -94,7 +96,7 @@ public struct ValidationReport: Sendable {
 
     /// Validates `sample`; `groups` (one label per subject) adds a report per distinct label.
     /// Throws when there is no event before the horizon in the whole sample.
-    public static func make(_ sample: SurvivalSample, options: ValidationOptions, groups: [String]? = nil) throws(ValidationError) -> ValidationReport {
+    public static func make(_ sample: SurvivalSample, options: ValidationOptions, groups: [String]? = nil) throws(RiskValidationError) -> ValidationReport {
         guard options.horizon.isFinite, options.horizon > 0 else { throw .badHorizon }
         guard sample.time.indices.contains(where: { sample.event[$0] && sample.time[$0] <= options.horizon }) else {
             throw .noEvents
@@ -108,7 +110,7 @@ public struct ValidationReport: Sendable {
             report = ValidationReport(
                 horizon: report.horizon, figures: report.figures, intervals: report.intervals,
                 netBenefitIntervals: report.netBenefitIntervals, bootstrapReplicates: report.bootstrapReplicates,
-                seed: report.seed, deciles: report.deciles, calibrationCurve: report.calibrationCurve, subgroups: sub)
+                seed: report.seed, level: report.level, deciles: report.deciles, calibrationCurve: report.calibrationCurve, subgroups: sub)
         }
         return report
     }
@@ -134,7 +136,7 @@ public struct ValidationReport: Sendable {
         let curve = (try? Calibration.curve(sample, horizon: options.horizon)) ?? []
         return ValidationReport(
             horizon: options.horizon, figures: figures, intervals: intervals, netBenefitIntervals: nbIntervals,
-            bootstrapReplicates: options.bootstrap, seed: options.bootstrap > 0 ? options.seed : nil,
+            bootstrapReplicates: options.bootstrap, seed: options.bootstrap > 0 ? options.seed : nil, level: options.level,
             deciles: Calibration.deciles(sample, horizon: options.horizon), calibrationCurve: curve, subgroups: [])
     }
 
@@ -158,7 +160,7 @@ public struct ValidationReport: Sendable {
         o["deciles"] = deciles.map { ["decile": $0.decile, "n": $0.n, "mean_predicted": $0.meanPredicted, "km_observed": $0.kmObserved] }
         o["calibration_curve"] = calibrationCurve.map { ["predicted": $0.predicted, "observed": $0.observed] }
         if bootstrapReplicates > 0, let seed {
-            o["bootstrap"] = ["replicates": bootstrapReplicates, "seed": seed, "level": 0.95, "method": "percentile"]
+            o["bootstrap"] = ["replicates": bootstrapReplicates, "seed": seed, "level": level, "method": "percentile"]
         }
         if !subgroups.isEmpty {
             o["subgroups"] = Dictionary(uniqueKeysWithValues: subgroups.map { ($0.0, $0.1.jsonObject()) })

@@ -39,7 +39,7 @@ struct RiskEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "riskengine",
         abstract: "Cardiovascular and chronic-disease risk scoring for whole populations.",
-        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self]
+        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self, ValidateCommand.self]
     )
 }
 

@@ -150,11 +150,11 @@ struct IdentityTests {
     }
 
     @Test("Invalid inputs are typed errors naming the row", arguments: [
-        ([1.0, -1], [0.1, 0.2], ValidationError.badTime(row: 2)),
-        ([1.0, 2], [0.1, 1.0], ValidationError.badPrediction(row: 2)),
-        ([1.0, .nan], [0.1, 0.2], ValidationError.badTime(row: 2)),
+        ([1.0, -1], [0.1, 0.2], RiskValidationError.badTime(row: 2)),
+        ([1.0, 2], [0.1, 1.0], RiskValidationError.badPrediction(row: 2)),
+        ([1.0, .nan], [0.1, 0.2], RiskValidationError.badTime(row: 2)),
     ])
-    func invalid(time: [Double], risk: [Double], expected: ValidationError) {
+    func invalid(time: [Double], risk: [Double], expected: RiskValidationError) {
         #expect(throws: expected) { try SurvivalSample(time: time, event: [true, false], risk: risk) }
     }
 }

@@ -33,6 +33,6 @@ struct ReportTests {
     @Test("No event before the horizon is an error")
     func noEvents() throws {
         let s = try SurvivalSample(time: [1, 2, 6], event: [false, false, true], risk: [0.1, 0.2, 0.3])
-        #expect(throws: ValidationError.noEvents) { try ValidationReport.make(s, options: ValidationOptions(horizon: 5)) }
+        #expect(throws: RiskValidationError.noEvents) { try ValidationReport.make(s, options: ValidationOptions(horizon: 5)) }
     }
 }
