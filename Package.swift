@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "RiskAlerts", dependencies: ["RiskCore", "RiskModels", "RiskModelCatalog"]),
 
         // MARK: Research: validation of predictions on cohorts
-        .target(name: "RiskValidation", dependencies: ["RiskLinearAlgebra"]),
+        .target(name: "RiskValidation", dependencies: ["RiskLinearAlgebra"], exclude: ["README.md"]),
 
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),
