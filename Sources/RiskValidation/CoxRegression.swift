@@ -65,9 +65,9 @@ public enum CoxRegression {
         while iterations < maxIterations {
             iterations += 1
             let info: Matrix
-            do { info = try Matrix(rows: p, columns: p, columnMajor: current.information) } catch { throw .coxNotConverged(iterations: iterations) }
+            do { info = try Matrix(rows: p, columns: p, columnMajor: current.information) } catch { throw .coxSingular }
             let step: [Double]
-            do { step = try Cholesky(info).solve(current.score) } catch { throw .coxNotConverged(iterations: iterations) }
+            do { step = try Cholesky(info).solve(current.score) } catch { throw .coxSingular }
             var scale = 1.0
             var candidate = zip(beta, step).map { $0 + $1 }
             var next = evaluate(candidate, x, time, event, order)

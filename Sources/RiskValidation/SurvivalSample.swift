@@ -22,6 +22,8 @@ public enum RiskValidationError: Error, Equatable, Sendable, CustomStringConvert
     case censoringExhausted
     /// The Cox fit for the calibration slope or curve did not converge.
     case coxNotConverged(iterations: Int)
+    /// The Cox information matrix is singular (e.g. all predictions equal).
+    case coxSingular
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum RiskValidationError: Error, Equatable, Sendable, CustomStringConvert
         case .noEvents: "no event in the cohort before the horizon"
         case .censoringExhausted: "everyone is censored before the horizon (censoring survival is zero)"
         case .coxNotConverged(let i): "the Cox fit did not converge in \(i) iterations"
+        case .coxSingular: "the Cox fit is singular (do all predictions have the same value?)"
         }
     }
 }
