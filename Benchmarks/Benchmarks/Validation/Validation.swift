@@ -1,6 +1,7 @@
 // Harrell's and Uno's C at 10^6 rows and a whole validation report at 10^5 rows, on a seeded
 // cohort generated in setup (outside the measured region); results go to blackHole.
 import Benchmark
+import Foundation
 import RiskValidation
 
 /// A seeded cohort with ties in time (half years) and in prediction (0.1 %).
