@@ -35,4 +35,23 @@ struct ReportTests {
         let s = try SurvivalSample(time: [1, 2, 6], event: [false, false, true], risk: [0.1, 0.2, 0.3])
         #expect(throws: RiskValidationError.noEvents) { try ValidationReport.make(s, options: ValidationOptions(horizon: 5)) }
     }
+
+    @Test("A subgroup without events before the horizon gets null figures, not an error")
+    func subgroupWithoutEvents() throws {
+        let s = try SurvivalSample(
+            time: [1, 2, 3, 4, 6, 7, 8, 9], event: [true, false, true, false, false, true, false, false],
+            risk: [0.3, 0.2, 0.25, 0.1, 0.1, 0.2, 0.15, 0.05])
+        let groups = ["a", "a", "a", "a", "b", "b", "b", "b"]
+        let report = try ValidationReport.make(s, options: ValidationOptions(horizon: 5), groups: groups)
+        let b = try #require(report.subgroups.first { $0.0 == "b" }?.1.jsonObject())
+        #expect(b["calibration_slope"] is NSNull)
+        #expect(b["auc"] is NSNull)
+        #expect(b["n"] as? Int == 4)
+    }
+
+    @Test("Equal predictions for everyone: the Cox fit is singular, a typed error")
+    func singular() throws {
+        let s = try SurvivalSample(time: [1, 2, 3, 4], event: [true, false, true, false], risk: [0.2, 0.2, 0.2, 0.2])
+        #expect(throws: RiskValidationError.coxSingular) { try Calibration.slope(s, horizon: 5) }
+    }
 }
