@@ -9,7 +9,7 @@
 // van Klaveren D. (2020) Stat Med 39:2714, doi:10.1002/sim.8570 — a Cox model on a restricted cubic
 // spline of log(−log(1 − p)) with 3 knots at the 10th/50th/90th percentiles (quantile type 7),
 // basis as `Hmisc::rcspline.eval(norm = 2, inclx = TRUE)`, observed risk 1 − exp(−H₀(h)·e^{βᵀs(p)})
-// with Efron's baseline hazard (as `survfit` on that fit). Accuracy: KM and means to 1e-12;
+// with Efron's baseline hazard (as `survfit` on that fit); ICI = mean |curve(pᵢ) − pᵢ|. Accuracy: KM and means to 1e-12;
 // Cox-based figures to ~1e-9 relative of R with `coxph.control(eps = 1e-13)`.
 import Foundation
 
@@ -95,18 +95,58 @@ public enum Calibration {
         return [0.1, 0.5, 0.9].map { quantileType7(sorted: x, $0) }
     }
 
-    /// Smoothed calibration curve at each distinct prediction (see the file contract). Falls back to
-    /// the linear term alone when the knots coincide (too few distinct predictions for a spline).
-    public static func curve(_ sample: SurvivalSample, horizon: Double) throws(RiskValidationError) -> [CalibrationPoint] {
+    /// The smoothed calibration model: a Cox fit on the spline basis of log(−log(1 − p)).
+    public struct Smoothed: Sendable {
+        public let knots: [Double]
+        /// false when the knots coincide (too few distinct predictions): the linear term alone.
+        public let usesSpline: Bool
+        public let fit: CoxFit
+        public let horizon: Double
+
+        func basis(_ p: Double) -> [Double] { usesSpline ? splineBasis(cloglog(p), knots: knots) : [cloglog(p)] }
+
+        /// Observed risk by the horizon for subjects predicted `p`: 1 − exp(−H₀(h)·e^{βᵀs(p)}).
+        public func observed(at p: Double) -> Double { fit.risk(at: horizon, covariates: basis(p)) }
+    }
+
+    /// Fits the smoothed calibration model (see the file contract).
+    public static func smoothed(_ sample: SurvivalSample, horizon: Double) throws(RiskValidationError) -> Smoothed {
         let (t, e) = truncated(sample, horizon: horizon)
         let knots = splineKnots(sample)
-        let useSpline = knots[0] < knots[1] && knots[1] < knots[2]
-        let basis: (Double) -> [Double] = { p in
-            useSpline ? splineBasis(cloglog(p), knots: knots) : [cloglog(p)]
-        }
+        let usesSpline = knots[0] < knots[1] && knots[1] < knots[2]
+        let basis: (Double) -> [Double] = { p in usesSpline ? splineBasis(cloglog(p), knots: knots) : [cloglog(p)] }
         let fit = try CoxRegression.fit(time: t, event: e, covariates: sample.risk.map(basis))
-        return Array(Set(sample.risk)).sorted().map { p in
-            CalibrationPoint(predicted: p, observed: fit.risk(at: horizon, covariates: basis(p)))
+        return Smoothed(knots: knots, usesSpline: usesSpline, fit: fit, horizon: horizon)
+    }
+
+    /// Smoothed calibration curve at each distinct prediction.
+    public static func curve(_ sample: SurvivalSample, horizon: Double) throws(RiskValidationError) -> [CalibrationPoint] {
+        let model = try smoothed(sample, horizon: horizon)
+        return Array(Set(sample.risk)).sorted().map { CalibrationPoint(predicted: $0, observed: model.observed(at: $0)) }
+    }
+
+    /// The curve at the 0, 1, …, 100th percentiles of the predictions (type 7), for reports of
+    /// any size; duplicates removed.
+    public static func curveAtPercentiles(_ model: Smoothed, _ sample: SurvivalSample) -> [CalibrationPoint] {
+        let sorted = sample.risk.sorted()
+        var grid: [Double] = []
+        for k in 0...100 {
+            let q = quantileType7(sorted: sorted, Double(k) / 100)
+            if grid.last != q { grid.append(q) }
         }
+        return grid.map { CalibrationPoint(predicted: $0, observed: model.observed(at: $0)) }
+    }
+
+    /// Integrated calibration index (Austin & Steyerberg 2019, doi:10.1002/sim.8281, survival form
+    /// in Austin, Harrell & van Klaveren 2020): ICI = (1/n) Σ |ô(pᵢ) − pᵢ|, ô the smoothed curve.
+    public static func integratedCalibrationIndex(_ model: Smoothed, _ sample: SurvivalSample) -> Double {
+        var cache: [Double: Double] = [:]
+        var sum = 0.0
+        for p in sample.risk {
+            let o: Double
+            if let c = cache[p] { o = c } else { o = model.observed(at: p); cache[p] = o }
+            sum += abs(o - p)
+        }
+        return sum / Double(sample.count)
     }
 }

@@ -42,6 +42,8 @@ public struct ValidationFigures: Equatable, Sendable {
     public var expectedRisk: Double
     public var oeRatio: Double?
     public var calibrationSlope: Double?
+    /// Integrated calibration index of the smoothed calibration curve.
+    public var ici: Double?
     public var brier: Double?
     public var brierNull: Double?
     public var ipa: Double?
@@ -62,6 +64,7 @@ public struct ValidationFigures: Equatable, Sendable {
             harrellC: finite(harrell.c), harrellCounts: harrell.counts, unoC: finite(uno.c),
             kmObservedRisk: observed, expectedRisk: expected, oeRatio: finite(observed / expected),
             calibrationSlope: try? Calibration.slope(sample, horizon: h),
+            ici: (try? Calibration.smoothed(sample, horizon: h)).map { Calibration.integratedCalibrationIndex($0, sample) },
             brier: pe.map(\.brier), brierNull: pe.map(\.brierNull), ipa: pe.flatMap { finite($0.ipa) },
             auc: pe.flatMap { finite($0.auc) },
             netBenefit: NetBenefit.compute(sample, horizon: h, thresholds: options.thresholds))
@@ -72,7 +75,7 @@ public struct ValidationFigures: Equatable, Sendable {
     /// The scalar figures by JSON key, in contract order (bootstrap intervals are taken of these).
     var scalars: [(String, Double?)] {
         [("harrell_c", harrellC), ("uno_c", unoC), ("km_observed_risk", kmObservedRisk),
-         ("expected_risk", expectedRisk), ("oe_ratio", oeRatio), ("calibration_slope", calibrationSlope),
+         ("expected_risk", expectedRisk), ("oe_ratio", oeRatio), ("calibration_slope", calibrationSlope), ("ici", ici),
          ("brier", brier), ("brier_null", brierNull), ("ipa", ipa), ("auc", auc)]
     }
 }
@@ -90,6 +93,7 @@ public struct ValidationReport: Sendable {
     /// Confidence level of the intervals.
     public let level: Double
     public let deciles: [CalibrationDecile]
+    /// The smoothed curve at the percentiles of the predictions.
     public let calibrationCurve: [CalibrationPoint]
     /// Reports per subgroup value (`--by`), sorted by value.
     public let subgroups: [(String, ValidationReport)]
@@ -133,11 +137,13 @@ public struct ValidationReport: Sendable {
             }
             nbIntervals = nbDraws.map { Bootstrap.percentileInterval($0, level: options.level) }
         }
-        let curve = (try? Calibration.curve(sample, horizon: options.horizon)) ?? []
+        let smoothed = try? Calibration.smoothed(sample, horizon: options.horizon)
+        let curve = smoothed.map { Calibration.curveAtPercentiles($0, sample) } ?? []
         return ValidationReport(
             horizon: options.horizon, figures: figures, intervals: intervals, netBenefitIntervals: nbIntervals,
             bootstrapReplicates: options.bootstrap, seed: options.bootstrap > 0 ? options.seed : nil, level: options.level,
-            deciles: Calibration.deciles(sample, horizon: options.horizon), calibrationCurve: curve, subgroups: [])
+            deciles: Calibration.deciles(sample, horizon: options.horizon), calibrationCurve: curve,
+            subgroups: [])
     }
 
     /// The report as a JSON object (keys sorted; numbers with 17 significant digits by JSONSerialization).

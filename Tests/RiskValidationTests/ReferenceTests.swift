@@ -133,4 +133,21 @@ struct ReferenceTests {
         #expect(isClose(pe.ipa, ref.scalars["ipa"]!, relative: RTolerance.acceptance))
         #expect(isClose(pe.auc, ref.scalars["auc"]!, relative: RTolerance.auc))
     }
+
+    @Test("Integrated calibration index = mean |curve(p) − p| from the R curve")
+    func ici() throws {
+        let model = try Calibration.smoothed(ref.sample, horizon: ref.horizon)
+        let expected = try Reference.table("reference_ici.csv")[0]["value"]!
+        #expect(isClose(Calibration.integratedCalibrationIndex(model, ref.sample), expected, relative: RTolerance.cox))
+    }
+
+    @Test("Net benefit = the dcurves survival formula computed in R with survfit")
+    func netBenefit() throws {
+        let expected = try Reference.table("reference_net_benefit.csv")
+        let nb = NetBenefit.compute(ref.sample, horizon: ref.horizon, thresholds: expected.map { $0["threshold"]! })
+        for (point, r) in zip(nb, expected) {
+            #expect(isClose(point.model, r["model"]!, relative: RTolerance.acceptance))
+            #expect(isClose(point.treatAll, r["treat_all"]!, relative: RTolerance.acceptance))
+        }
+    }
 }

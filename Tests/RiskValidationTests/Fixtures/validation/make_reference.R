@@ -102,6 +102,22 @@ gb <- rcspline.eval(log(-log(1 - grid)), knots = knots, inclx = TRUE)
 fit_grid <- survfit(cc, newdata = data.frame(s1 = gb[, 1], s2 = gb[, 2]))
 curve_risk <- 1 - as.numeric(summary(fit_grid, times = horizon)$surv)
 write17(data.frame(predicted = grid, observed = curve_risk), "reference_calibration_curve.csv")
+# integrated calibration index: mean |curve(p_i) - p_i| over subjects
+ici <- mean(abs(curve_risk[match(p, grid)] - p))
+write.csv(data.frame(name = "ici", value = fmt(ici)), "reference_ici.csv", row.names = FALSE, quote = FALSE)
 write17(data.frame(knot = knots, coef_index = 1:3, coef = c(coef(cc), NA)), "reference_calibration_spline.csv")
+
+# net benefit, survival form of dcurves::dca (dcurves is not installed here; this is the same
+# formula computed with survfit): f = mean(p >= pt), S+ = KM at h among them,
+# NB = f (1 - S+) - f S+ pt / (1 - pt); treat all: (1 - S) - S pt / (1 - pt)
+s_all <- summary(sf, times = horizon)$surv
+nb <- do.call(rbind, lapply(c(0.05, 0.075, 0.1, 0.15, 0.2), function(pt) {
+  sel <- p >= pt
+  f <- mean(sel)
+  s_plus <- if (any(sel)) summary(survfit(Surv(time, event) ~ 1, data = cohort[sel, ]), times = horizon, extend = TRUE)$surv else 1
+  data.frame(threshold = pt, model = if (any(sel)) f * (1 - s_plus) - f * s_plus * pt / (1 - pt) else 0,
+             treat_all = (1 - s_all) - s_all * pt / (1 - pt))
+}))
+write17(nb, "reference_net_benefit.csv")
 
 writeLines(capture.output(sessionInfo()), "sessionInfo.txt")
