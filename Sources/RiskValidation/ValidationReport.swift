@@ -21,6 +21,8 @@ public struct ValidationOptions: Sendable {
     public var level: Double = 0.95
     /// Threshold probabilities for net benefit.
     public var thresholds: [Double] = [0.05, 0.075, 0.1, 0.15, 0.2]
+    /// Threads for bootstrap replicates (results do not depend on it).
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     public init(horizon: Double, bootstrap: Int = 0, seed: UInt64 = 0, thresholds: [Double] = [0.05, 0.075, 0.1, 0.15, 0.2]) {
         self.horizon = horizon
@@ -124,11 +126,12 @@ public struct ValidationReport: Sendable {
         var intervals: [String: [Double]] = [:]
         var nbIntervals: [[Double]?] = []
         if options.bootstrap > 0 {
-            var rng = SplitMix64(seed: options.seed)
+            let replicates = Bootstrap.replicates(options.bootstrap, seed: options.seed, threads: options.threads) { rng in
+                ValidationFigures.compute(sample.subset(Bootstrap.resample(sample.count, using: &rng)), options)
+            }
             var draws: [[Double]] = Array(repeating: [], count: figures.scalars.count)
             var nbDraws: [[Double]] = Array(repeating: [], count: options.thresholds.count)
-            for _ in 0..<options.bootstrap {
-                let replicate = ValidationFigures.compute(sample.subset(Bootstrap.resample(sample.count, using: &rng)), options)
+            for replicate in replicates {
                 for (k, (_, value)) in replicate.scalars.enumerated() { if let value { draws[k].append(value) } }
                 for (k, point) in replicate.netBenefit.enumerated() { nbDraws[k].append(point.model) }
             }

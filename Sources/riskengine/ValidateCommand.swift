@@ -46,6 +46,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: "Comma-separated net-benefit thresholds in percent.")
     var thresholds: String = "5,7.5,10,15,20"
 
+    @Option(name: .long, help: "Threads for the bootstrap (default: number of cores; results do not depend on it).")
+    var threads: Int?
+
     @Option(name: [.short, .long], help: "Output JSON file, or - for standard output.")
     var output: String = "-"
 
@@ -65,6 +68,7 @@ struct ValidateCommand: ParsableCommand {
         guard predScale == "percent" || predScale == "fraction" else { throw ValidationError("--pred-scale takes percent or fraction") }
         guard horizon.isFinite, horizon > 0 else { throw ValidationError("--horizon must be a positive number of years") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") }
+        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
         guard thresholdFractions != nil else { throw ValidationError("--thresholds takes percentages between 0 and 100, e.g. 5,10,20") }
     }
 
@@ -102,7 +106,8 @@ struct ValidateCommand: ParsableCommand {
         let report: ValidationReport
         do {
             let sample = try SurvivalSample(time: time, event: event, risk: risk)
-            let options = ValidationOptions(horizon: horizon, bootstrap: bootstrap, seed: seed, thresholds: thresholdFractions!)
+            var options = ValidationOptions(horizon: horizon, bootstrap: bootstrap, seed: seed, thresholds: thresholdFractions!)
+            if let threads { options.threads = threads }
             report = try ValidationReport.make(sample, options: options, groups: groups)
         } catch {
             throw fail(error.description, Exit.dataError)

@@ -136,7 +136,7 @@ struct IdentityTests {
         #expect(nb[1].model == 0)
     }
 
-    @Test("Bootstrap is reproducible with a seed and intervals bracket the estimate")
+    @Test("Bootstrap is reproducible with a seed, whatever the thread count, and intervals bracket the estimate")
     func bootstrap() throws {
         let s = try seededSample(n: 300, seed: 55)
         let options = ValidationOptions(horizon: 5, bootstrap: 50, seed: 2026)
@@ -147,6 +147,12 @@ struct IdentityTests {
         #expect(ci[0] <= a.figures.harrellC! && a.figures.harrellC! <= ci[1])
         let other = try ValidationReport.make(s, options: ValidationOptions(horizon: 5, bootstrap: 50, seed: 2027))
         #expect(other.intervals != a.intervals)
+        var oneThread = options
+        oneThread.threads = 1
+        var threeThreads = options
+        threeThreads.threads = 3
+        #expect(try ValidationReport.make(s, options: oneThread).intervals == a.intervals)
+        #expect(try ValidationReport.make(s, options: threeThreads).intervals == a.intervals)
     }
 
     @Test("Invalid inputs are typed errors naming the row", arguments: [
