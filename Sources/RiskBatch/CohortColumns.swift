@@ -70,35 +70,39 @@ public struct CohortColumns: Sendable {
         self.text = text
     }
 
+    /// Splits CSV text into records of fields, on UTF-8 bytes (quotes, doubled quotes, CR/LF/CRLF).
     private static func records(_ text: String) -> [[String]] {
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
         var out: [[String]] = []
         var record: [String] = []
-        var field = ""
+        var field: [UInt8] = []
         var quoted = false
-        var chars = Substring(text)
-        if chars.first == "\u{FEFF}" { chars = chars.dropFirst() }
-        var it = chars.makeIterator()
-        var pending: Character? = nil
-        while let c = pending ?? it.next() {
-            pending = nil
+        var i = 0
+        let n = bytes.count
+        func endField() { record.append(String(decoding: field, as: UTF8.self)); field.removeAll(keepingCapacity: true) }
+        while i < n {
+            let b = bytes[i]
             if quoted {
-                if c == "\"" {
-                    if let n = it.next() {
-                        if n == "\"" { field.append("\"") } else { quoted = false; pending = n }
-                    } else { quoted = false }
-                } else { field.append(c) }
-            } else if c == "\"" {
+                if b == quote {
+                    if i + 1 < n, bytes[i + 1] == quote { field.append(quote); i += 1 } else { quoted = false }
+                } else { field.append(b) }
+            } else if b == quote {
                 quoted = true
-            } else if c == "," {
-                record.append(field); field = ""
-            } else if c == "\n" || c == "\r\n" || c == "\r" {
-                record.append(field); field = ""
-                out.append(record); record = []
+            } else if b == comma {
+                endField()
+            } else if b == lf || b == cr {
+                if b == cr, i + 1 < n, bytes[i + 1] == lf { i += 1 }
+                endField()
+                out.append(record)
+                record = []
             } else {
-                field.append(c)
+                field.append(b)
             }
+            i += 1
         }
-        if !field.isEmpty || !record.isEmpty { record.append(field); out.append(record) }
+        if !field.isEmpty || !record.isEmpty { endField(); out.append(record) }
         return out
     }
 
