@@ -14,4 +14,4 @@ risk = np.round(p * 1000) / 1000
 with open(out, "w") as f:
     f.write("time,event,risk\n")
     for a, b, r in zip(time, event, risk):
-        f.write(f"{a!r},{b},{r!r}\n")
+        f.write(f"{float(a)!r},{int(b)},{float(r)!r}\n")
