@@ -149,7 +149,7 @@ public struct ValidationReport: Sendable {
             subgroups: [])
     }
 
-    /// The report as a JSON object (keys sorted; numbers with 17 significant digits by JSONSerialization).
+    /// The report as a JSON object (numbers are written in their shortest form that reads back exactly).
     public func jsonObject() -> [String: Any] {
         let f = figures
         var o: [String: Any] = [
