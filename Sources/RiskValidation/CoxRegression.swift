@@ -54,7 +54,8 @@ public enum CoxRegression {
         var mean = [Double](repeating: 0, count: p)
         for row in covariates { for j in 0..<p { mean[j] += row[j] } }
         for j in 0..<p { mean[j] /= Double(n) }
-        let x = covariates.map { row in (0..<p).map { row[$0] - mean[$0] } }
+        var x = [Double](repeating: 0, count: n * p)
+        for i in 0..<n { for j in 0..<p { x[i * p + j] = covariates[i][j] - mean[j] } }
         let order = (0..<n).sorted { time[$0] > time[$1] }
 
         var beta = [Double](repeating: 0, count: p)
@@ -104,7 +105,7 @@ public enum CoxRegression {
 
     /// ℓ(β), its gradient and the observed information (column-major p×p), and the Efron baseline
     /// hazard at the centred zero, in one pass over subjects sorted by decreasing time.
-    private static func evaluate(_ beta: [Double], _ x: [[Double]], _ time: [Double], _ event: [Bool], _ order: [Int]) -> Evaluation {
+    private static func evaluate(_ beta: [Double], _ x: [Double], _ time: [Double], _ event: [Bool], _ order: [Int]) -> Evaluation {
         let p = beta.count
         var e = Evaluation(score: [Double](repeating: 0, count: p), information: [Double](repeating: 0, count: p * p))
         var s0 = 0.0
@@ -124,21 +125,21 @@ public enum CoxRegression {
             for j in k..<end {
                 let i = order[j]
                 var lp = 0.0
-                for a in 0..<p { lp += beta[a] * x[i][a] }
+                for a in 0..<p { lp += beta[a] * x[i * p + a] }
                 let r = exp(lp)
                 s0 += r
                 for a in 0..<p {
-                    s1[a] += r * x[i][a]
-                    for b in 0..<p { s2[a + b * p] += r * x[i][a] * x[i][b] }
+                    s1[a] += r * x[i * p + a]
+                    for b in 0..<p { s2[a + b * p] += r * x[i * p + a] * x[i * p + b] }
                 }
                 if event[i] {
                     deaths += 1
                     d0 += r
                     e.logLik += lp
                     for a in 0..<p {
-                        e.score[a] += x[i][a]
-                        d1[a] += r * x[i][a]
-                        for b in 0..<p { d2[a + b * p] += r * x[i][a] * x[i][b] }
+                        e.score[a] += x[i * p + a]
+                        d1[a] += r * x[i * p + a]
+                        for b in 0..<p { d2[a + b * p] += r * x[i * p + a] * x[i * p + b] }
                     }
                 }
             }

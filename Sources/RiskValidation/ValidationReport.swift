@@ -54,22 +54,29 @@ public struct ValidationFigures: Equatable, Sendable {
 
     /// All figures of `sample` at the options' horizon; estimators that are undefined give nil.
     public static func compute(_ sample: SurvivalSample, _ options: ValidationOptions) -> ValidationFigures {
+        computeWithCurve(sample, options).figures
+    }
+
+    /// The figures and the smoothed calibration model they used (fitted once).
+    static func computeWithCurve(_ sample: SurvivalSample, _ options: ValidationOptions) -> (figures: ValidationFigures, smoothed: Calibration.Smoothed?) {
         let h = options.horizon
+        let smoothed = try? Calibration.smoothed(sample, horizon: h)
         let harrell = Concordance.harrell(sample)
         let uno = Concordance.uno(sample, horizon: h)
         let observed = Calibration.observedRisk(sample, horizon: h)
         let expected = Calibration.expectedRisk(sample)
         let pe = try? PredictionError.compute(sample, horizon: h)
-        return ValidationFigures(
+        let figures = ValidationFigures(
             n: sample.count, events: sample.event.lazy.filter { $0 }.count,
             eventsByHorizon: sample.time.indices.lazy.filter { sample.event[$0] && sample.time[$0] <= h }.count,
             harrellC: finite(harrell.c), harrellCounts: harrell.counts, unoC: finite(uno.c),
             kmObservedRisk: observed, expectedRisk: expected, oeRatio: finite(observed / expected),
             calibrationSlope: try? Calibration.slope(sample, horizon: h),
-            ici: (try? Calibration.smoothed(sample, horizon: h)).map { Calibration.integratedCalibrationIndex($0, sample) },
+            ici: smoothed.map { Calibration.integratedCalibrationIndex($0, sample) },
             brier: pe.map(\.brier), brierNull: pe.map(\.brierNull), ipa: pe.flatMap { finite($0.ipa) },
             auc: pe.flatMap { finite($0.auc) },
             netBenefit: NetBenefit.compute(sample, horizon: h, thresholds: options.thresholds))
+        return (figures, smoothed)
     }
 
     private static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
@@ -122,7 +129,7 @@ public struct ValidationReport: Sendable {
     }
 
     private static func single(_ sample: SurvivalSample, _ options: ValidationOptions) -> ValidationReport {
-        let figures = ValidationFigures.compute(sample, options)
+        let (figures, smoothed) = ValidationFigures.computeWithCurve(sample, options)
         var intervals: [String: [Double]] = [:]
         var nbIntervals: [[Double]?] = []
         if options.bootstrap > 0 {
@@ -140,7 +147,6 @@ public struct ValidationReport: Sendable {
             }
             nbIntervals = nbDraws.map { Bootstrap.percentileInterval($0, level: options.level) }
         }
-        let smoothed = try? Calibration.smoothed(sample, horizon: options.horizon)
         let curve = smoothed.map { Calibration.curveAtPercentiles($0, sample) } ?? []
         return ValidationReport(
             horizon: options.horizon, figures: figures, intervals: intervals, netBenefitIntervals: nbIntervals,
