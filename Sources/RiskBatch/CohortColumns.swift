@@ -141,12 +141,15 @@ public struct CohortColumns: Sendable {
 
     /// Scores every row with `model` through the batch pipeline in memory and returns the
     /// predicted risk in percent per row (nil where the model could not score the row), in input order.
-    public func scored(with model: CompiledModel, derivations: [Derivation], flags: FlagRules) throws(CohortError) -> [Double?] {
+    /// `parameters` are run-wide values as in `score --param` (e.g. who_region).
+    public func scored(
+        with model: CompiledModel, derivations: [Derivation], parameters: RunParameters = RunParameters(), flags: FlagRules
+    ) throws(CohortError) -> [Double?] {
         guard let column = model.bandColumn ?? model.outputLabels.firstIndex(where: { $0 == nil }) else {
             throw .noRiskColumn(model: model.id)
         }
         let options = ScoreOptions(
-            models: [model], derivations: derivations, digits: 12, parameters: RunParameters(), flags: flags)
+            models: [model], derivations: derivations, digits: 12, parameters: parameters, flags: flags)
         var source = MemorySource(text)
         let collector = MemorySink()
         var sink = collector.sink

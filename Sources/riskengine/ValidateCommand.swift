@@ -31,6 +31,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: "Score the cohort with this library model instead of --pred (rows it cannot score are left out and counted).")
     var model: String?
 
+    @Option(name: .customLong("param"), help: ArgumentHelp("With --model: run-wide value for a canonical field, e.g. who_region=southeast_asia (repeatable); a non-empty cell wins.", valueName: "key=value"))
+    var params: [String] = []
+
     @Option(name: .long, help: "Horizon in years.")
     var horizon: Double
 
@@ -65,6 +68,7 @@ struct ValidateCommand: ParsableCommand {
 
     func validate() throws {
         guard (pred == nil) != (model == nil) else { throw ValidationError("give exactly one of --pred COL or --model ID") }
+        guard params.isEmpty || model != nil else { throw ValidationError("--param applies to --model only") }
         guard predScale == "percent" || predScale == "fraction" else { throw ValidationError("--pred-scale takes percent or fraction") }
         guard horizon.isFinite, horizon > 0 else { throw ValidationError("--horizon must be a positive number of years") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") }
@@ -92,7 +96,9 @@ struct ValidateCommand: ParsableCommand {
                 do { m = try lib.model(model!) } catch { throw fail(error.description, Exit.usage) }
                 let rules: FlagRules
                 do { rules = try FlagRules.bundled() } catch { throw fail(error.description, Exit.configError) }
-                let scored = try cohort.scored(with: m, derivations: lib.derivations, flags: rules)
+                let parameters: RunParameters
+                do { parameters = try RunParameters(params) } catch { throw fail(error.description, exitStatus(for: error)) }
+                let scored = try cohort.scored(with: m, derivations: lib.derivations, parameters: parameters, flags: rules)
                 let keep = scored.indices.filter { scored[$0] != nil }
                 excluded = scored.count - keep.count
                 time = keep.map { time[$0] }

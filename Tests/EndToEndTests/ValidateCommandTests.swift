@@ -62,11 +62,25 @@ import Testing
         #expect(object["n"] as? Int == 299)
     }
 
+    @Test func modelWithRunWideParameter() throws {
+        let dir = try tempDir()
+        let input = dir.appendingPathComponent("cohort.csv")
+        try Data(Self.cohort().utf8).write(to: input)
+        let args = ["validate", input.path, "--time", "fu_years", "--event", "died", "--model", "who2019_lab", "--horizon", "10"]
+        let without = try riskengine(args)
+        let with = try riskengine(args + ["--param", "who_region=southeast_asia"])
+        #expect(with.status == 0, "\(with.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(with.stdout.utf8)) as? [String: Any])
+        #expect((object["n"] as? Int ?? 0) > 250)
+        #expect(without.status != 0 || without.stdout != with.stdout)
+    }
+
     @Test(arguments: [
         (["--pred", "risk_pct", "--model", "pce2013"], Int32(64)),
         (["--pred", "no_such_column"], Int32(65)),
         (["--pred", "risk_pct", "--pred-scale", "fraction"], Int32(65)),
         (["--pred", "risk_pct", "--horizon", "-1"], Int32(64)),
+        (["--pred", "risk_pct", "--param", "who_region=southeast_asia"], Int32(64)),
     ])
     func errors(extra: [String], status: Int32) throws {
         let dir = try tempDir()
