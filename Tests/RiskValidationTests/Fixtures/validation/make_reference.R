@@ -120,4 +120,33 @@ nb <- do.call(rbind, lapply(c(0.05, 0.075, 0.1, 0.15, 0.2), function(pt) {
 }))
 write17(nb, "reference_net_benefit.csv")
 
+# A second cohort: times and predictions on finer grids (0.1 year, 1 %), heavier censoring,
+# horizon 4 (events and censorings at 4 as well); scalar figures only.
+set.seed(5)
+nb2 <- 3000
+p2 <- round(runif(nb2, 0.01, 0.6), 2)
+t2 <- round(rexp(nb2, -log(1 - p2) / 6), 1)
+c2 <- round(runif(nb2, 0, 9), 1)
+cohort_b <- data.frame(time = pmin(t2, c2), event = as.integer(t2 <= c2), pred = 100 * p2)
+write.csv(cohort_b, "cohort_b.csv", row.names = FALSE, quote = FALSE)
+h2 <- 4
+hb <- concordance(Surv(time, event) ~ p2, data = cohort_b, reverse = TRUE)
+ub <- concordance(Surv(time, event) ~ p2, data = cohort_b, reverse = TRUE, timewt = "n/G2", ymax = h2)
+sfb <- survfit(Surv(time, event) ~ 1, data = cohort_b)
+kmb <- 1 - summary(sfb, times = h2)$surv
+csb <- coxph(Surv(pmin(time, h2), event == 1 & time <= h2) ~ log(-log(1 - p2)), data = cohort_b, ties = "efron", control = tight)
+scb <- Score(list(model = matrix(p2, ncol = 1)), formula = Hist(time, event) ~ 1, data = cohort_b,
+             times = h2, metrics = c("brier", "auc"), summary = "ipa", cens.model = "km",
+             null.model = TRUE, se.fit = FALSE)
+brb <- as.data.frame(scb$Brier$score)
+write.csv(data.frame(
+  name = c("n", "events", "horizon", "harrell_c", "concordant", "discordant", "tied_x", "tied_y", "tied_xy",
+           "uno_c", "km_observed_risk", "expected_risk", "oe_ratio", "calibration_slope", "brier", "brier_null",
+           "ipa", "auc"),
+  value = fmt(c(nb2, sum(cohort_b$event), h2, hb$concordance, hb$count[["concordant"]], hb$count[["discordant"]],
+                hb$count[["tied.x"]], hb$count[["tied.y"]], hb$count[["tied.xy"]], ub$concordance, kmb, mean(p2),
+                kmb / mean(p2), unname(coef(csb)), brb$Brier[brb$model == "model"], brb$Brier[brb$model == "Null model"],
+                brb$IPA[brb$model == "model"], as.data.frame(scb$AUC$score)$AUC[1]))),
+  "reference_scalars_b.csv", row.names = FALSE, quote = FALSE)
+
 writeLines(capture.output(sessionInfo()), "sessionInfo.txt")
