@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RiskAlerts", targets: ["RiskAlerts"]),
         .library(name: "RiskBatch", targets: ["RiskBatch"]),
         .library(name: "RiskFitting", targets: ["RiskFitting"]),
+        .library(name: "RiskValidation", targets: ["RiskValidation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -47,6 +48,9 @@ let package = Package(
         .target(name: "RiskReport", exclude: ["README.md"]),
         .target(name: "RiskFitting", dependencies: ["RiskLinearAlgebra"], exclude: ["README.md"]),
 
+        // MARK: Research: validation of predictions on cohorts
+        .target(name: "RiskValidation", dependencies: ["RiskLinearAlgebra"], exclude: ["README.md"]),
+
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),
         .target(
@@ -59,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "riskengine",
             dependencies: [
-                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskReport", "RiskLinearAlgebra", "RiskFitting",
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskReport", "RiskLinearAlgebra", "RiskFitting", "RiskValidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,6 +108,11 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "RiskReportTests", dependencies: ["RiskReport"]),
+        .testTarget(
+            name: "RiskValidationTests",
+            dependencies: ["RiskValidation", "RiskTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["RiskTestSupport", "riskengine"]

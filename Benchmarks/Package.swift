@@ -39,5 +39,20 @@ let package = Package(
             path: "Benchmarks/Fitting",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "Validation",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "RiskValidation", package: engine),
+            ],
+            path: "Benchmarks/Validation",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        // Times Harrell's C in process for compare_concordance.sh (peers: R survival, lifelines).
+        .executableTarget(
+            name: "ConcordanceTiming",
+            dependencies: [.product(name: "RiskValidation", package: engine)],
+            path: "Sources/ConcordanceTiming"
+        ),
     ]
 )

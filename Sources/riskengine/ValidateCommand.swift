@@ -1,0 +1,148 @@
+// `riskengine validate`: thin edge over RiskValidation (figures) and RiskBatch (cohort columns,
+// in-memory scoring with a library model).
+import ArgumentParser
+import Foundation
+import RiskAlerts
+import RiskBatch
+import RiskModels
+import RiskValidation
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Validate predicted risks against observed follow-up in a cohort (C, calibration, Brier, AUC, net benefit).",
+        discussion: "Reads a whole cohort CSV. Predictions come from a column (--pred, percent by default) or from a library model (--model). Writes the figures as JSON (standard output by default); --bootstrap adds percentile intervals for every figure, --by a report per subgroup.")
+
+    @Argument(help: "Cohort CSV (comma-separated, header line).")
+    var input: String
+
+    @Option(name: .long, help: "Column with the follow-up time in years.")
+    var time: String
+
+    @Option(name: .long, help: "Column with the event indicator (1 = event, 0 = censored).")
+    var event: String
+
+    @Option(name: .long, help: "Column with the predicted risk by the horizon.")
+    var pred: String?
+
+    @Option(name: .customLong("pred-scale"), help: "Scale of --pred: percent (default) or fraction.")
+    var predScale: String = "percent"
+
+    @Option(name: .long, help: "Score the cohort with this library model instead of --pred (rows it cannot score are left out and counted).")
+    var model: String?
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("With --model: run-wide value for a canonical field, e.g. who_region=southeast_asia (repeatable); a non-empty cell wins.", valueName: "key=value"))
+    var params: [String] = []
+
+    @Option(name: .long, help: "Horizon in years.")
+    var horizon: Double
+
+    @Option(name: .long, help: "Bootstrap replicates for percentile 95% intervals (0 = none).")
+    var bootstrap: Int = 0
+
+    @Option(name: .long, help: "Seed of the bootstrap's random numbers.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Column to report subgroups by (e.g. sex, age band, area).")
+    var by: String?
+
+    @Option(name: .long, help: "Comma-separated net-benefit thresholds in percent.")
+    var thresholds: String = "5,7.5,10,15,20"
+
+    @Option(name: .long, help: "Threads for the bootstrap (default: number of cores; results do not depend on it).")
+    var threads: Int?
+
+    @Option(name: [.short, .long], help: "Output JSON file, or - for standard output.")
+    var output: String = "-"
+
+    @Option(name: .long, help: "Also write the decile table (decile,n,mean_predicted,km_observed) to this CSV file.")
+    var deciles: String?
+
+    @OptionGroup var library: LibraryOptions
+
+    var thresholdFractions: [Double]? {
+        let parts = thresholds.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0! > 0 && $0! < 100 }) else { return nil }
+        return parts.map { $0! / 100 }
+    }
+
+    func validate() throws {
+        guard (pred == nil) != (model == nil) else { throw ValidationError("give exactly one of --pred COL or --model ID") }
+        guard params.isEmpty || model != nil else { throw ValidationError("--param applies to --model only") }
+        guard predScale == "percent" || predScale == "fraction" else { throw ValidationError("--pred-scale takes percent or fraction") }
+        guard horizon.isFinite, horizon > 0 else { throw ValidationError("--horizon must be a positive number of years") }
+        guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") }
+        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        guard thresholdFractions != nil else { throw ValidationError("--thresholds takes percentages between 0 and 100, e.g. 5,10,20") }
+    }
+
+    func run() throws {
+        let cohort: CohortColumns
+        var time: [Double], event: [Bool], risk: [Double]
+        var groups: [String]?
+        var excluded = 0
+        do {
+            cohort = try CohortColumns.load(path: input)
+            time = try cohort.numbers(self.time)
+            event = try cohort.events(self.event)
+            groups = try by.map { try cohort.strings($0) }
+            if let pred {
+                let scale = predScale == "percent" ? 0.01 : 1
+                risk = try cohort.numbers(pred).map { $0 * scale }
+            } else {
+                let lib: ModelLibrary
+                do { lib = try library.library() } catch { throw fail(error.description, Exit.configError) }
+                let m: CompiledModel
+                do { m = try lib.model(model!) } catch { throw fail(error.description, Exit.usage) }
+                let rules: FlagRules
+                do { rules = try FlagRules.bundled() } catch { throw fail(error.description, Exit.configError) }
+                let parameters: RunParameters
+                do { parameters = try RunParameters(params) } catch { throw fail(error.description, exitStatus(for: error)) }
+                let scored = try cohort.scored(with: m, derivations: lib.derivations, parameters: parameters, flags: rules)
+                let keep = scored.indices.filter { scored[$0] != nil }
+                excluded = scored.count - keep.count
+                time = keep.map { time[$0] }
+                event = keep.map { event[$0] }
+                risk = keep.map { scored[$0]! / 100 }
+                groups = groups.map { g in keep.map { g[$0] } }
+            }
+        } catch let error as CohortError {
+            throw fail(error.description, cohortExitStatus(error))
+        }
+        let report: ValidationReport
+        do {
+            let sample = try SurvivalSample(time: time, event: event, risk: risk)
+            var options = ValidationOptions(horizon: horizon, bootstrap: bootstrap, seed: seed, thresholds: thresholdFractions!)
+            if let threads { options.threads = threads }
+            report = try ValidationReport.make(sample, options: options, groups: groups)
+        } catch {
+            throw fail(error.description, Exit.dataError)
+        }
+        var object = report.jsonObject()
+        if model != nil {
+            object["model"] = model!
+            object["excluded_rows"] = excluded
+        }
+        let json: Data
+        do { json = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) } catch {
+            throw fail("cannot encode the report", Exit.ioError)
+        }
+        try write(json + Data("\n".utf8), to: output)
+        if let deciles { try write(Data(report.decilesCSV().utf8), to: deciles) }
+    }
+
+    func write(_ data: Data, to path: String) throws {
+        if path == "-" { FileHandle.standardOutput.write(data); return }
+        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw fail("cannot create \(path): \((error as NSError).localizedDescription)", Exit.cannotCreate)
+        }
+    }
+
+    func cohortExitStatus(_ error: CohortError) -> Int32 {
+        switch error {
+        case .cannotRead: Exit.noInput
+        case .scoring(let e): exitStatus(for: e)
+        case .emptyInput, .missingColumn, .raggedRow, .notANumber, .notAnEvent, .noRiskColumn: Exit.dataError
+        }
+    }
+}
