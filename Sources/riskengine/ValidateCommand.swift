@@ -77,6 +77,18 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Outputs are checked against the cohort and each other first, written beside their
+        // targets and renamed together at the end.
+        let outputs: RunOutputs
+        do {
+            outputs = try RunOutputs(
+                inputs: [.init("the cohort", input)],
+                outputs: (output == "-" ? [] : [.init("--output", output)]) + (deciles.map { [.init("--deciles", $0)] } ?? []))
+        } catch {
+            throw fail(error.description, exitStatus(for: error))
+        }
+        RunOutputs.removeTemporaryFilesOnInterrupt()
+        defer { outputs.discard() }
         let cohort: CohortColumns
         var time: [Double], event: [Bool], risk: [Double]
         var groups: [String]?
@@ -127,14 +139,12 @@ struct ValidateCommand: ParsableCommand {
         do { json = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) } catch {
             throw fail("cannot encode the report", Exit.ioError)
         }
-        try write(json + Data("\n".utf8), to: output)
-        if let deciles { try write(Data(report.decilesCSV().utf8), to: deciles) }
-    }
-
-    func write(_ data: Data, to path: String) throws {
-        if path == "-" { FileHandle.standardOutput.write(data); return }
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw fail("cannot create \(path): \((error as NSError).localizedDescription)", Exit.cannotCreate)
+        let text = String(decoding: json, as: UTF8.self) + "\n"
+        var files: [(path: String, text: String)] = []
+        if output == "-" { FileHandle.standardOutput.write(Data(text.utf8)) } else { files.append((output, text)) }
+        if let deciles { files.append((deciles, report.decilesCSV())) }
+        do { try outputs.write(files) } catch {
+            throw fail(error.description, exitStatus(for: error))
         }
     }
 
