@@ -45,11 +45,11 @@ let package = Package(
             name: "RiskAlerts",
             dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskModels", "RiskModelCatalog"]
         ),
-        .target(name: "RiskReport", exclude: ["README.md"]),
-        .target(name: "RiskFitting", dependencies: ["RiskLinearAlgebra"], exclude: ["README.md"]),
+        .target(name: "RiskReport", dependencies: ["RiskCore"], exclude: ["README.md"]),
+        .target(name: "RiskFitting", dependencies: ["RiskLinearAlgebra", "RiskCore"], exclude: ["README.md"]),
 
         // MARK: Research: validation of predictions on cohorts
-        .target(name: "RiskValidation", dependencies: ["RiskLinearAlgebra"], exclude: ["README.md"]),
+        .target(name: "RiskValidation", dependencies: ["RiskLinearAlgebra", "RiskCore"], exclude: ["README.md"]),
 
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),

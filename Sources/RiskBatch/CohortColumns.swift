@@ -1,6 +1,7 @@
 // Cohort loading for `riskengine validate`: named columns of a CSV read whole into memory, and the
 // in-memory scoring of a cohort with a library model. Not a numeric file: parsing only.
 import Foundation
+import RiskCore
 import RiskAlerts
 import RiskModels
 
@@ -70,40 +71,9 @@ public struct CohortColumns: Sendable {
         self.text = text
     }
 
-    /// Splits CSV text into records of fields, on UTF-8 bytes (quotes, doubled quotes, CR/LF/CRLF).
+    /// The records of CSV text (the one CSV tokenizer, `RiskCore.CSV`; blank lines skipped).
     private static func records(_ text: String) -> [[String]] {
-        var bytes = Array(text.utf8)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
-        var out: [[String]] = []
-        var record: [String] = []
-        var field: [UInt8] = []
-        var quoted = false
-        var i = 0
-        let n = bytes.count
-        func endField() { record.append(String(decoding: field, as: UTF8.self)); field.removeAll(keepingCapacity: true) }
-        while i < n {
-            let b = bytes[i]
-            if quoted {
-                if b == quote {
-                    if i + 1 < n, bytes[i + 1] == quote { field.append(quote); i += 1 } else { quoted = false }
-                } else { field.append(b) }
-            } else if b == quote {
-                quoted = true
-            } else if b == comma {
-                endField()
-            } else if b == lf || b == cr {
-                if b == cr, i + 1 < n, bytes[i + 1] == lf { i += 1 }
-                endField()
-                out.append(record)
-                record = []
-            } else {
-                field.append(b)
-            }
-            i += 1
-        }
-        if !field.isEmpty || !record.isEmpty { endField(); out.append(record) }
-        return out
+        CSV.records(Array(text.utf8)).map(\.fields)
     }
 
     /// The cells of column `name`.

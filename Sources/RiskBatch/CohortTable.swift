@@ -68,12 +68,7 @@ public struct CohortTable: Sendable {
             }
             var bad: String? = nil
             for (k, w) in wanted.enumerated() {
-                var range = fields[w.index]
-                if range.count >= 2 && buf[range.lowerBound] == 0x22 && buf[range.upperBound - 1] == 0x22 {
-                    range = (range.lowerBound + 1)..<(range.upperBound - 1)
-                }
-                while !range.isEmpty && buf[range.lowerBound] == 0x20 { range = (range.lowerBound + 1)..<range.upperBound }
-                while !range.isEmpty && buf[range.upperBound - 1] == 0x20 { range = range.lowerBound..<(range.upperBound - 1) }
+                let range = fields[w.index]
                 guard let v = CellReader.parseDecimal(UnsafeBufferPointer(rebasing: buf[range])) else {
                     bad = w.name
                     break
@@ -94,52 +89,26 @@ public struct CohortTable: Sendable {
     }
 }
 
-/// Splits CSV bytes into records of field byte ranges (quotes kept; the caller strips them).
+/// Records of field content ranges (quotes excluded), read by the one CSV tokenizer (`RiskCore.CSV`);
+/// blank lines are skipped.
 private struct Records {
     let buf: UnsafeBufferPointer<UInt8>
-    var i = 0
+    var i: Int
 
     init(_ buf: UnsafeBufferPointer<UInt8>) {
         self.buf = buf
-        if buf.count >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }
+        i = CSV.bomLength(buf)
     }
 
     mutating func next() -> [Range<Int>]? {
-        let n = buf.count
-        guard i < n else { return nil }
+        while let e = CSV.blankLineEnd(buf, at: i) { i = e }
+        guard i < buf.count else { return nil }
         var fields: [Range<Int>] = []
-        var start = i
-        var inQuotes = false
-        while i < n {
-            let b = buf[i]
-            if inQuotes {
-                if b == 0x22 {
-                    if i + 1 < n && buf[i + 1] == 0x22 { i += 2; continue }
-                    inQuotes = false
-                }
-                i += 1
-                continue
-            }
-            if b == 0x22 && i == start {
-                inQuotes = true
-                i += 1
-                continue
-            }
-            if b == 0x2C {
-                fields.append(start..<i)
-                i += 1
-                start = i
-                continue
-            }
-            if b == 0x0A {
-                let end = i > start && buf[i - 1] == 0x0D ? i - 1 : i
-                fields.append(start..<end)
-                i += 1
-                return fields
-            }
-            i += 1
+        while true {
+            let f = CSV.field(buf, at: i, delimiter: CSV.comma)
+            fields.append(f.contentStart..<f.contentEnd)
+            i = f.next
+            if f.endOfRecord { return fields }
         }
-        fields.append(start..<(n > start && buf[n - 1] == 0x0D ? n - 1 : n))
-        return fields
     }
 }

@@ -17,6 +17,7 @@
 //   observed    time = min(T, drop-out, end) (4 decimals), event = 1 when T came first
 // Columns: id, age, male, sbp, total_chol, hdl, smoker, diabetes, time, event.
 import Foundation
+import RiskCore
 
 /// Writes the seeded synthetic cohort (see the file header for the model).
 public struct SyntheticCohort {
@@ -45,18 +46,12 @@ public struct SyntheticCohort {
     /// Administrative end of follow-up: uniform in this range (years).
     public static let followUpEnd: ClosedRange<Double> = 5...12
 
-    private var state: UInt64
+    private var generator: SplitMix64
     private var spare: Double?
 
-    public init(seed: UInt64) { state = seed ^ 0xC0_40_27_5E_ED_C0_FF_EE }
+    public init(seed: UInt64) { generator = SplitMix64(seed: seed ^ 0xC0_40_27_5E_ED_C0_FF_EE) }
 
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in (0, 1).
     private mutating func uniform() -> Double {

@@ -17,6 +17,7 @@
 // - FINDRISC: waist, BMI, activity, fruit and vegetables, glucose history, family history.
 // Synthetic: the numbers are plausible, not estimates for any population.
 import Foundation
+import RiskCore
 
 public struct SyntheticPopulation {
     public static let columns = [
@@ -29,18 +30,12 @@ public struct SyntheticPopulation {
         "albumin", "calcium", "phosphate", "bicarbonate",
     ]
 
-    private var state: UInt64
+    private var generator: SplitMix64
     private var spare: Double?
 
-    public init(seed: UInt64) { state = seed ^ 0x5DEE_CE66_D1CE_4E5B }
+    public init(seed: UInt64) { generator = SplitMix64(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B) }
 
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func next() -> UInt64 { generator.next() }
 
     private mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
 

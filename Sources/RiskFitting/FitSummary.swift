@@ -1,3 +1,4 @@
+import RiskCore
 import RiskLinearAlgebra
 
 // The `--summary FIT.json` document (issue 10, keys are the contract): `n`, `events`, `terms`,
@@ -152,23 +153,5 @@ struct JSONWriter {
     mutating func raw(_ s: String) { separate(); text += s }
     mutating func number(_ x: Double) { raw(x.isFinite ? String(x) : "null") }
 
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { JSONText.quoted(s) }
 }

@@ -1,7 +1,8 @@
-// Streaming CSV records for the report (RFC 4180: comma-separated, fields optionally in double
-// quotes with "" for a quote, LF or CRLF line ends, an optional UTF-8 BOM). Reads fixed-size
-// blocks, so memory does not grow with the file.
+// Streaming CSV records for the report, read by the project's one CSV tokenizer (RiskCore `CSV`:
+// comma-separated, quotes with "" for a quote, LF, CR or CRLF line ends, an optional UTF-8 BOM).
+// Reads fixed-size blocks, so memory does not grow with the file.
 import Foundation
+import RiskCore
 
 /// Problems reading the report's inputs (rendered at the edge; never cell values).
 public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -59,52 +60,22 @@ struct CSVRecords {
         return true
     }
 
-    /// The next record's fields (as bytes, quotes removed), or nil at the end. Blank lines are
-    /// skipped.
+    /// The next record's fields (as bytes, quotes removed), or false at the end. Blank lines are
+    /// skipped. Records are read by the one CSV tokenizer (`RiskCore.CSV`: quotes, doubled quotes,
+    /// LF, CR or CRLF).
     mutating func next(into fields: inout [[UInt8]]) -> Bool {
         fields.removeAll(keepingCapacity: true)
-        var field: [UInt8] = []
-        var inQuotes = false
-        var any = false
         while true {
-            if position >= buffer.count && !fill() {
-                if any || !field.isEmpty { fields.append(field); return true }
-                return false
-            }
-            let b = buffer[position]
-            position += 1
-            if inQuotes {
-                if b == 0x22 {
-                    if position >= buffer.count { _ = fill() }
-                    if position < buffer.count && buffer[position] == 0x22 {
-                        field.append(0x22)
-                        position += 1
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    field.append(b)
-                }
-                continue
-            }
-            switch b {
-            case 0x22 where field.isEmpty:
-                inQuotes = true
-                any = true
-            case 0x2C:
-                fields.append(field)
-                field.removeAll(keepingCapacity: true)
-                any = true
-            case 0x0A:
-                if !any && field.isEmpty { continue }
-                fields.append(field)
+            let final = eof
+            let start = position
+            let record = buffer.withUnsafeBufferPointer { CSV.record($0, from: start, delimiter: CSV.comma, final: final) }
+            if let record {
+                position = record.end
+                for f in record.fields { fields.append(Array(f.utf8)) }
                 return true
-            case 0x0D:
-                continue
-            default:
-                field.append(b)
-                any = true
             }
+            if final { return false }
+            _ = fill()
         }
     }
 }

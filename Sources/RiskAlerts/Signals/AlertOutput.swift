@@ -1,36 +1,13 @@
 // Text of the `alerts` outputs: ALERTS.csv, AGG.csv (with small-cell suppression) and the JSON
 import Foundation
+import RiskCore
 // document. Lines are handed to a closure, so callers stream them to a file.
 
 public enum AlertOutput {
-    /// RFC 4180 quoting when a field holds a comma, quote or line break.
-    public static func csvField(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
+    /// One CSV field (the project's one quoting rule, RiskCore `CSV`).
+    public static func csvField(_ s: String) -> String { CSV.quoted(s) }
 
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ s: String) -> String { JSONText.quoted(s) }
 
     public static let alertsHeader = "area,period,indicator,method,observed,expected,upperbound,alarm,level"
 
