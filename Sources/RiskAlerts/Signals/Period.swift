@@ -3,6 +3,8 @@
 // date formats rows may carry (ISO `yyyy-mm-dd`, `yyyymmdd`, `dd/mm/yyyy`). Proleptic Gregorian
 // calendar; day numbers are days since 1970-01-01 (Hinnant's civil-from-days algorithms).
 
+import RiskCore
+
 /// The length of a detection period.
 public enum PeriodKind: String, Sendable, CaseIterable, Codable {
     case week, month, quarter
@@ -75,61 +77,28 @@ public enum PeriodKind: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// Civil (proleptic Gregorian) dates and day numbers.
+/// Civil (proleptic Gregorian) dates and day numbers: RiskCore's `CalendarDate`, under the names
+/// the period code uses.
 public enum CivilDate {
     /// Days since 1970-01-01 of y-m-d.
-    public static func toDays(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = floorDiv(y, 400)
-        let yoe = y - era * 400
-        let mp = (m + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    public static func toDays(_ y: Int, _ m: Int, _ d: Int) -> Int { CalendarDate.days(year: y, month: m, day: d) }
 
     /// (year, month, day) of a day number.
-    public static func fromDays(_ z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = floorDiv(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    public static func fromDays(_ z: Int) -> (Int, Int, Int) {
+        let c = CalendarDate.civil(z)
+        return (c.year, c.month, c.day)
     }
 
-    /// Parses `yyyy-mm-dd` (a time after `T` or a space is ignored), `yyyymmdd` or `dd/mm/yyyy`
-    /// into a day number; nil when the text is none of these or not a real date.
+    /// A date cell's day number, read as every date cell of the project is (RiskCore
+    /// `CalendarDate.parse`: ISO `yyyy-mm-dd`, `yyyymmdd`, `yyyymmddHHMM`, `dd/mm/yyyy`; surrounding
+    /// spaces ignored), plus ISO time stamps by their date; nil when it is not a date.
     public static func parse<C: Collection>(_ text: C) -> Int? where C.Element == UInt8 {
         var b = Array(text)
         while let l = b.last, l == 0x20 || l == 0x0D { b.removeLast() }
         while let f = b.first, f == 0x20 { b.removeFirst() }
-        var y = 0, m = 0, d = 0
-        if b.count >= 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-           let yy = digits(b[0..<4]), let mm = digits(b[5..<7]), let dd = digits(b[8..<10]),
-           b.count == 10 || b[10] == UInt8(ascii: "T") || b[10] == 0x20 {
-            (y, m, d) = (yy, mm, dd)
-        } else if b.count == 8, let yy = digits(b[0..<4]), let mm = digits(b[4..<6]), let dd = digits(b[6..<8]) {
-            (y, m, d) = (yy, mm, dd)
-        } else if b.count == 10, b[2] == UInt8(ascii: "/"), b[5] == UInt8(ascii: "/"),
-                  let dd = digits(b[0..<2]), let mm = digits(b[3..<5]), let yy = digits(b[6..<10]) {
-            (y, m, d) = (yy, mm, dd)
-        } else {
-            return nil
-        }
-        guard (1...12).contains(m), d >= 1, d <= daysInMonth(y, m) else { return nil }
-        return toDays(y, m, d)
-    }
-
-    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
-        switch m {
-        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
+        // An ISO time stamp (`2024-03-15T10:00:00`, `2024-03-15 10:00`) counts by its date.
+        if b.count > 10, b[4] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T") || b[10] == 0x20 { b.removeLast(b.count - 10) }
+        return b.withUnsafeBufferPointer { CalendarDate.parse($0) }.map { Int($0) }
     }
 }
 
