@@ -40,10 +40,22 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         .executableTarget(
+            name: "Alerts",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "RiskAlerts", package: engine),
+                .product(name: "RiskBatch", package: engine),
+                .product(name: "RiskCore", package: engine),
+            ],
+            path: "Benchmarks/Alerts",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
             name: "Validation",
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "RiskValidation", package: engine),
+                .product(name: "RiskCore", package: engine),
             ],
             path: "Benchmarks/Validation",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]

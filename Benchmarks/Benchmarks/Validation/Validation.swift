@@ -2,6 +2,7 @@
 // cohort generated in setup (outside the measured region); results go to blackHole.
 import Benchmark
 import Foundation
+import RiskCore
 import RiskValidation
 
 /// A seeded cohort with ties in time (half years) and in prediction (0.1 %).
