@@ -13,6 +13,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The area column names an identifying field, or has nearly one value per row.
     case areaLooksIdentifying(path: String, column: String)
     case cannotWrite(path: String, reason: String)
+    /// A `--validation` file that is not the JSON `riskengine validate` writes.
+    case notValidation(path: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
         case .areaLooksIdentifying(let p, let c):
             return "\(p): --area \(c) looks like an identifier (an identifying name, or about one value per row); the report shows only area codes"
         case .cannotWrite(let p, let r): return "cannot write \(p): \(r)"
+        case .notValidation(let p): return "\(p): not a validation file of 'riskengine validate' (JSON with n, horizon and the figures)"
         }
     }
 }

@@ -48,6 +48,8 @@ public struct HTMLReport {
     public var suppressBelow = 5
     /// The licence disclaimer shown when QRISK3 columns are present.
     public var qrisk3Disclaimer: String
+    /// Validations of models on cohorts (`riskengine validate` outputs), compared side by side.
+    public var validations: [ValidationSummary] = []
 
     public init(
         data: ReportData, alerts: AlertData?, language: ReportLanguage, citations: [String: ReportCitation],
@@ -142,6 +144,7 @@ public struct HTMLReport {
         h += flagsSection()
         if data.areaColumn != nil { h += areasSection() }
         h += seriesSection()
+        if !validations.isEmpty { h += validationSection() }
         h += modelsSection()
         h += "</main>\n</body>\n</html>\n"
         return h
@@ -337,6 +340,74 @@ public struct HTMLReport {
             svg += "<circle cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(o)))\" r=\"\(axes ? 4 : 3)\" fill=\"#c62828\"><title>\(Self.escape(shownCode(p.period)))</title></circle>"
         }
         return svg + "</svg>\n"
+    }
+
+    // MARK: Validation
+
+    /// A figure with its interval: "0.712 (0.701–0.723)".
+    func figure(_ f: ValidationSummary.Figure) -> String {
+        guard let v = f.value, v.isFinite else { return "–" }
+        func d(_ x: Double) -> String {
+            let t = String(format: "%.3f", x)
+            return language == .vi ? t.replacingOccurrences(of: ".", with: ",") : t
+        }
+        guard let ci = f.interval, ci.count == 2 else { return d(v) }
+        return "\(d(v)) (\(d(ci[0]))–\(d(ci[1])))"
+    }
+
+    func validationSection() -> String {
+        var h = "<section id=\"validation\">\n<h2>\(L.validationTitle)</h2>\n<p class=\"note\">\(L.validationNote)</p>\n"
+        h += "<table><tr><th class=\"t\"></th>" + validations.map { "<th>\(Self.escape($0.name))</th>" }.joined() + "</tr>\n"
+        h += "<tr><td class=\"t\">n</td>" + validations.map { "<td>\(count($0.n))</td>" }.joined() + "</tr>\n"
+        h += "<tr><td class=\"t\">\(L.events)</td>" + validations.map { "<td>\(count($0.events))</td>" }.joined() + "</tr>\n"
+        h += "<tr><td class=\"t\">\(L.horizon)</td>" + validations.map { "<td>\(number($0.horizon))</td>" }.joined() + "</tr>\n"
+        for (k, key) in ValidationSummary.keys.enumerated() {
+            h += "<tr><td class=\"t\">\(L.figure(key))</td>" + validations.map { "<td>\(figure($0.figures[k]))</td>" }.joined() + "</tr>\n"
+        }
+        h += "</table>\n<div class=\"grid\">\n"
+        for v in validations {
+            h += "<div class=\"card\"><h3>\(Self.escape(v.name))</h3>\n" + calibrationPlot(v) + decileTable(v) + "</div>\n"
+        }
+        return h + "</div>\n</section>\n"
+    }
+
+    /// Observed (Kaplan–Meier) against mean predicted risk per decile (dots), the smoothed
+    /// calibration curve (line) and the diagonal of perfect calibration (dashed), in percent.
+    func calibrationPlot(_ v: ValidationSummary) -> String {
+        let size = 300.0, left = 40.0, bottom = 30.0, top = 8.0, right = 8.0
+        let w = size - left - right, hgt = size - top - bottom
+        let values = v.deciles.flatMap { [$0.predicted, $0.observed] } + v.curve.flatMap { [$0.predicted, $0.observed] }
+        let maxV = max(0.01, (values.filter(\.isFinite).max() ?? 0.01) * 1.05)
+        func x(_ p: Double) -> Double { left + w * min(p, maxV) / maxV }
+        func y(_ p: Double) -> Double { top + hgt * (1 - min(max(p, 0), maxV) / maxV) }
+        var svg = "<svg class=\"chart\" role=\"img\" width=\"300\" height=\"300\" viewBox=\"0 0 300 300\" xmlns=\"http://www.w3.org/2000/svg\">"
+        svg += "<title>\(L.calibrationPlot) \(Self.escape(v.name))</title>"
+        svg += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(top + hgt))\" x2=\"\(fmt(left + w))\" y2=\"\(fmt(top + hgt))\" stroke=\"#999\"/>"
+        svg += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(top))\" x2=\"\(fmt(left))\" y2=\"\(fmt(top + hgt))\" stroke=\"#999\"/>"
+        svg += "<line x1=\"\(fmt(x(0)))\" y1=\"\(fmt(y(0)))\" x2=\"\(fmt(x(maxV)))\" y2=\"\(fmt(y(maxV)))\" stroke=\"#9e9e9e\" stroke-dasharray=\"5 3\"/>"
+        svg += "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(top + 10))\" text-anchor=\"end\" font-size=\"11\">\(number((maxV * 100).rounded()))</text>"
+        svg += "<text x=\"\(fmt(left + w))\" y=\"\(fmt(size - 16))\" text-anchor=\"end\" font-size=\"11\">\(number((maxV * 100).rounded())) %</text>"
+        svg += "<text x=\"\(fmt(left))\" y=\"\(fmt(size - 4))\" font-size=\"11\">\(L.predicted)</text>"
+        svg += "<text x=\"\(fmt(left + 4))\" y=\"\(fmt(top + 22))\" font-size=\"11\">\(L.observedRisk)</text>"
+        let curve = v.curve.filter { $0.predicted.isFinite && $0.observed.isFinite }
+        if curve.count > 1 {
+            let d = curve.enumerated().map { ($0.offset == 0 ? "M" : "L") + fmt(x($0.element.predicted)) + " " + fmt(y($0.element.observed)) }.joined(separator: " ")
+            svg += "<path d=\"\(d)\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"1.8\"/>"
+        }
+        for d in v.deciles where d.predicted.isFinite && d.observed.isFinite && drawn(d.n) > 0 {
+            svg += "<circle cx=\"\(fmt(x(d.predicted)))\" cy=\"\(fmt(y(d.observed)))\" r=\"4\" fill=\"#c62828\"><title>\(L.decile) \(d.decile)</title></circle>"
+        }
+        return svg + "</svg>\n"
+    }
+
+    func decileTable(_ v: ValidationSummary) -> String {
+        func pct(_ p: Double) -> String { p.isFinite ? number((p * 1000).rounded() / 10) : "–" }
+        var h = "<table><tr><th>\(L.decile)</th><th>n</th><th>\(L.predicted)</th><th>\(L.observedRisk)</th></tr>\n"
+        for d in v.deciles {
+            let hidden = drawn(d.n) == 0 && d.n > 0
+            h += "<tr><td>\(d.decile)</td><td>\(count(d.n))</td><td>\(hidden ? "–" : pct(d.predicted))</td><td>\(hidden ? "–" : pct(d.observed))</td></tr>\n"
+        }
+        return h + "</table>\n"
     }
 
     // MARK: Models

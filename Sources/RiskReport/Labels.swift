@@ -65,4 +65,30 @@ struct Labels {
     var modelsTitle: String { t("Models and sources", "Mô hình và nguồn tham khảo") }
     var notInLibrary: String { t("not in the model library (scored elsewhere)", "không có trong thư viện mô hình (tính ở nơi khác)") }
     var qrisk3: String { t("QRISK3 disclaimer", "Tuyên bố miễn trừ trách nhiệm của QRISK3 (nguyên văn tiếng Anh)") }
+    var validationTitle: String { t("Model validation", "Thẩm định mô hình") }
+    var validationNote: String {
+        t("Figures of 'riskengine validate' on cohorts; in brackets the bootstrap 95 % interval when computed. Risks in the table as fractions (0–1), in the plots and decile tables in percent.",
+          "Các chỉ số của 'riskengine validate' trên các nhóm thuần tập; trong ngoặc là khoảng tin cậy 95 % bootstrap khi có. Nguy cơ trong bảng là tỷ lệ (0–1), trong biểu đồ và bảng thập phân vị là phần trăm.")
+    }
+    var events: String { t("Events", "Số biến cố") }
+    var horizon: String { t("Horizon (years)", "Thời điểm (năm)") }
+    var decile: String { t("Decile", "Thập phân vị") }
+    var predicted: String { t("Predicted %", "Dự báo %") }
+    var observedRisk: String { t("Observed % (Kaplan–Meier)", "Quan sát % (Kaplan–Meier)") }
+    var calibrationPlot: String { t("Calibration plot", "Biểu đồ hiệu chuẩn") }
+    func figure(_ key: String) -> String {
+        switch key {
+        case "harrell_c": return t("Harrell's C", "Chỉ số C Harrell")
+        case "uno_c": return t("Uno's C (to the horizon)", "Chỉ số C Uno (đến thời điểm)")
+        case "auc": return t("Time-dependent AUC", "AUC theo thời gian")
+        case "oe_ratio": return t("Observed / expected", "Quan sát / kỳ vọng")
+        case "calibration_slope": return t("Calibration slope", "Độ dốc hiệu chuẩn")
+        case "km_observed_risk": return t("Observed risk (Kaplan–Meier)", "Nguy cơ quan sát (Kaplan–Meier)")
+        case "expected_risk": return t("Mean predicted risk", "Nguy cơ dự báo trung bình")
+        case "brier": return t("Brier score (IPCW)", "Điểm Brier (IPCW)")
+        case "brier_null": return t("Brier score, null model", "Điểm Brier, mô hình rỗng")
+        case "ipa": return t("IPA (scaled Brier)", "IPA (Brier chuẩn hoá)")
+        default: return key
+        }
+    }
 }

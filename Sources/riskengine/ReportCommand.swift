@@ -20,6 +20,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Alerts CSV of 'riskengine alerts' (area,period,indicator,method,observed,expected,upperbound,alarm,level).")
     var alerts: String?
 
+    @Option(name: .long, help: "Validation JSON of 'riskengine validate' (repeatable): a validation section compares the models (C, calibration, Brier with intervals, calibration plots, deciles).")
+    var validation: [String] = []
+
     @Option(name: .long, help: "Area column of the input (e.g. commune).")
     var area: String?
 
@@ -35,6 +38,19 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The page is checked against every input first, written beside its target and renamed
+        // at the end.
+        let outputs: RunOutputs
+        do {
+            outputs = try RunOutputs(
+                inputs: [.init("the input", input)] + (alerts.map { [.init("--alerts", $0)] } ?? [])
+                    + validation.map { .init("--validation", $0) },
+                outputs: [.init("--output", output)])
+        } catch {
+            throw fail(error.description, exitStatus(for: error))
+        }
+        RunOutputs.removeTemporaryFilesOnInterrupt()
+        defer { outputs.discard() }
         let lib: ModelLibrary
         let flagRules: FlagRules
         do {
@@ -59,18 +75,22 @@ struct ReportCommand: ParsableCommand {
                 path: input, areaColumn: area, knownModels: lib.models.map(\.id),
                 bandBounds: flagRules.riskBands.bands.compactMap(\.below), bandCodes: flagRules.riskBands.bands.map(\.code))
             let alertData = try alerts.map { path throws(ReportError) in try AlertData.read(path: path) }
-            let page = HTMLReport(
+            var validations: [ValidationSummary] = []
+            for path in validation { validations.append(try ValidationSummary.read(path: path)) }
+            var report = HTMLReport(
                 data: data, alerts: alertData, language: ReportLanguage(rawValue: lang)!, citations: citations,
                 ruleTexts: ruleTexts, qrisk3Disclaimer: QRISK3Notice.text
-            ).render()
-            do { try TextFile.writeAtomically(Array(page.utf8), to: output) } catch {
+            )
+            report.validations = validations
+            let page = report.render()
+            do { try outputs.write([(output, page)]) } catch {
                 throw ReportError.cannotWrite(path: output, reason: error.description)
             }
         } catch let e as ReportError {
             switch e {
             case .cannotOpen: throw fail(e.description, Exit.noInput)
             case .cannotWrite: throw fail(e.description, Exit.cannotCreate)
-            case .emptyInput, .missingColumn, .noRiskColumns: throw fail(e.description, Exit.dataError)
+            case .emptyInput, .missingColumn, .noRiskColumns, .notValidation: throw fail(e.description, Exit.dataError)
             case .areaLooksIdentifying: throw fail(e.description, Exit.usage)
             }
         }

@@ -57,7 +57,7 @@ enum Chromium {
 
     @Test(.enabled(if: Chromium.path != nil, "chromium is not installed (Debian package chromium)"), arguments: ReportLanguage.allCases)
     func rendersInChromium(_ language: ReportLanguage) throws {
-        let html = try ReportFixture.page(language)
+        let html = try ReportFixture.page(language, validation: true)
         let dir: URL
         if let keep = ProcessInfo.processInfo.environment["RISKENGINE_REPORT_SCREENSHOTS"] {
             dir = URL(fileURLWithPath: keep)

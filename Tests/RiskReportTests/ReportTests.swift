@@ -47,19 +47,23 @@ enum ReportFixture {
         return d
     }
 
-    static func page(_ language: ReportLanguage, qrisk3: Bool = true, alerts: Bool = true) throws -> String {
+    static func page(_ language: ReportLanguage, qrisk3: Bool = true, alerts: Bool = true, validation: Bool = false) throws -> String {
         let dir = try tempDir()
         let data = try ReportData.read(
             path: try write(scoredCSV(qrisk3: qrisk3), "scored.csv", in: dir), areaColumn: "commune",
             knownModels: ["who2019_lab", "qrisk3"], bandBounds: [5, 10, 20, 30],
             bandCodes: ["risk_lt5", "risk_5_10", "risk_10_20", "risk_20_30", "risk_ge30"])
         let alertData = alerts ? try AlertData.read(path: try write(alertsCSV, "alerts.csv", in: dir)) : nil
-        return HTMLReport(
+        var report = HTMLReport(
             data: data, alerts: alertData, language: language,
             citations: ["who2019_lab": ReportCitation(model: "who2019_lab", title: "WHO CVD risk charts 2019 (lab)", reference: "Lancet Glob Health 2019;7:e1332", doi: "10.1016/S2214-109X(19)30318-3")],
             ruleTexts: ["bp_urgent": ReportRuleText(level: "urgent", english: "Very high blood pressure", vietnamese: "Huyết áp rất cao")],
             qrisk3Disclaimer: "QRISK3 disclaimer text"
-        ).render()
+        )
+        if validation {
+            report.validations = [try ValidationSummary.read(path: try write(ValidationSectionTests.json(model: "who2019_lab", c: 0.712), "v.json", in: dir))]
+        }
+        return report.render()
     }
 }
 
@@ -208,5 +212,58 @@ func occurrences(_ needle: String, in text: String) -> Int { text.components(sep
         #expect(ReportData.horizon(of: "who2019_lab_status") == nil)
         #expect(ReportData.model(of: "prevent2023_base_hf_30y", knownModels: ["prevent2023_base", "prevent2023"]) == "prevent2023_base")
         #expect(ReportData.model(of: "mymodel_cvd_10y", knownModels: []) == "mymodel")
+    }
+}
+
+/// The validation section: figures with intervals side by side, a calibration plot and a decile
+/// table per model, small deciles suppressed.
+@Suite struct ValidationSectionTests {
+    static func json(model: String, c: Double, decileN: Int = 120) -> String {
+        let deciles = (1...10).map { k in
+            "{\"decile\": \(k), \"n\": \(k == 1 ? 3 : decileN), \"mean_predicted\": \(Double(k) * 0.02), \"km_observed\": \(Double(k) * 0.021)}"
+        }.joined(separator: ",")
+        return """
+            {"n": 1203, "events": 150, "horizon": 10, "model": "\(model)", "harrell_c": \(c), "harrell_c_ci": [0.701, 0.723],
+             "uno_c": 0.7, "auc": 0.73, "oe_ratio": 1.05, "calibration_slope": 0.98, "km_observed_risk": 0.12,
+             "expected_risk": 0.114, "brier": 0.09, "brier_null": 0.1, "ipa": 0.1,
+             "deciles": [\(deciles)],
+             "calibration_curve": [{"predicted": 0.02, "observed": 0.022}, {"predicted": 0.2, "observed": 0.21}]}
+            """
+    }
+
+    @Test func figuresPlotsAndDeciles() throws {
+        let dir = try ReportFixture.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = try ValidationSummary.read(path: try ReportFixture.write(Self.json(model: "pce2013", c: 0.712), "a.json", in: dir))
+        let b = try ValidationSummary.read(path: try ReportFixture.write(Self.json(model: "who2019_lab", c: 0.69), "b.json", in: dir))
+        #expect(a.name == "pce2013" && a.n == 1203 && a.deciles.count == 10 && a.curve.count == 2)
+        let base = try ReportFixture.page(.en)
+        let dataDir = try ReportFixture.tempDir()
+        defer { try? FileManager.default.removeItem(at: dataDir) }
+        var report = HTMLReport(
+            data: try ReportData.read(
+                path: try ReportFixture.write(ReportFixture.scoredCSV(), "s.csv", in: dataDir), areaColumn: "commune",
+                knownModels: ["who2019_lab"], bandBounds: [5, 10, 20, 30],
+                bandCodes: ["risk_lt5", "risk_5_10", "risk_10_20", "risk_20_30", "risk_ge30"]),
+            alerts: nil, language: .en, citations: [:], ruleTexts: [:], qrisk3Disclaimer: "")
+        report.validations = [a, b]
+        let page = report.render()
+        #expect(page.contains("<section id=\"validation\">"))
+        #expect(page.contains("<th>pce2013</th><th>who2019_lab</th>"))
+        #expect(page.contains("0.712 (0.701–0.723)"))
+        #expect(page.contains("<td>0.690 (0.701–0.723)</td>") && page.contains("<td>0.700</td><td>0.700</td>"))
+        #expect(occurrences("<svg", in: page) >= occurrences("<svg", in: base) - 2 + 2)
+        #expect(occurrences("<title>Calibration plot", in: page) == 2)
+        // The first decile has 3 people: its count is "<5" and it is neither plotted nor shown.
+        #expect(page.contains("<tr><td>1</td><td>&lt;5</td><td>–</td><td>–</td></tr>"))
+        #expect(occurrences("<title>Decile 1</title>", in: page) == 0)
+        #expect(occurrences("<title>Decile 2</title>", in: page) == 2)
+    }
+
+    @Test func notAValidationFileIsRefused() throws {
+        let dir = try ReportFixture.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try ReportFixture.write("{\"hello\": 1}", "x.json", in: dir)
+        #expect(throws: ReportError.notValidation(path: path)) { try ValidationSummary.read(path: path) }
     }
 }
