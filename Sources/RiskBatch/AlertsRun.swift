@@ -34,7 +34,7 @@ public struct AlertsInputOptions: Sendable {
     public var series = false
     /// Risk column for the aggregate's mean risk.
     public var riskColumn: String?
-    /// Column whose `;`-separated codes each become an indicator (when present).
+    /// Column whose `;`-separated codes each become an indicator (when present; empty: none).
     public var flagsColumn = "flags"
     /// Predicate indicators (`--count NAME=EXPR`).
     public var indicators: [AlertIndicator] = []
@@ -202,7 +202,7 @@ public enum AlertsRun {
                 throw .missingColumn(option: "--count \(ind.name)", column: c)
             }
         }
-        let flagsI = columns[options.flagsColumn]
+        let flagsI = options.flagsColumn.isEmpty ? nil : columns[options.flagsColumn]
         let kind = options.period
         let indicators = options.indicators
         var agg = AlertAggregate(kind: kind)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RiskAlerts
 import RiskBatch
+import RiskModels
 
 /// `riskengine alerts`: area-level signals (EARS C1–C3, Rogerson CUSUM, Farrington flexible) on
 /// counts per area and period. Parsing only; the work is `AlertsRun.run` (RiskBatch) over
@@ -15,6 +16,8 @@ struct Alerts: ParsableCommand {
     @Option(name: .long, help: "Date column (yyyy-mm-dd, yyyymmdd or dd/mm/yyyy).") var date: String?
     @Option(name: .long, help: "Period: week (ISO YYYY-Www), month (YYYY-MM) or quarter (YYYY-Qn).") var period: String = "month"
     @Flag(name: .long, help: "INPUT is a series: columns area,period,count[,population].") var series = false
+    @Option(name: .long, help: "Alert rule file (riskengine.rules/1): one indicator per rule, counting the rows where it fires (computed from the columns, instead of reading the flags column).")
+    var rules: String?
     @Option(name: .long, help: "NAME=EXPR: an indicator counting rows where EXPR (the alert-rule language over the columns) holds (repeatable).")
     var count: [String] = []
     @Option(name: .long, help: "Risk column: adds share and mean risk to the aggregate.") var risk: String?
@@ -101,6 +104,22 @@ struct Alerts: ParsableCommand {
             } catch {
                 throw fail("--count \(name): \(error.description)", Exit.usage)
             }
+        }
+        if let rules {
+            guard !series else { throw fail("--rules applies to rows, not to --series", Exit.usage) }
+            let lib: ModelLibrary
+            do { lib = try ModelLibrary.embedded() } catch { throw fail(error.description, Exit.configError) }
+            let file: AlertRules
+            do throws(RuleFileError) {
+                guard let text = try? String(contentsOfFile: rules, encoding: .utf8) else {
+                    throw RuleFileError.unreadable(file: rules, problem: "cannot read the file as UTF-8")
+                }
+                file = try AlertRules.compile(text, file: rules, columns: AlertRules.knownColumns(models: lib.models))
+            } catch {
+                throw fail(error.description, Exit.configError)
+            }
+            options.indicators += file.rules.map(AlertIndicator.firing)
+            options.flagsColumn = ""
         }
         var settings = AlertSettings()
         settings.methods = method.split(separator: ",").compactMap { AlertMethod(rawValue: $0.trimmingCharacters(in: .whitespaces)) }

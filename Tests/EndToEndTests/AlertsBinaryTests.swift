@@ -66,4 +66,23 @@ import Testing
         #expect(r.status == 64)
         #expect(r.stderr.contains("--date: the input has no column 'visit'"))
     }
+
+    /// `--rules FILE`: one indicator per rule, computed from the columns (the flags column is not read).
+    @Test func ruleIndicatorsFromARuleFile() throws {
+        let dir = try tempDir()
+        let rules = dir.appendingPathComponent("rules.json").path
+        try #"{"format": "riskengine.rules/1", "version": "t", "parameters": {"limit": {"value": 160, "source": "test"}},"#
+            .appending(#" "rules": [{"id": "very_high_bp", "level": "warning", "when": "sbp >= limit", "reason": {"en": "e", "vi": "v"}, "source": "test"}]}"#)
+            .write(toFile: rules, atomically: true, encoding: .utf8)
+        var csv = "commune,date,sbp,flags\n"
+        for m in 1...12 { csv += "A,2024-\(m < 10 ? "0" : "")\(m)-10,\(m == 12 ? 170 : 120),very_high_bp\n" }
+        let r = try riskengine(["alerts", "-", "--area", "commune", "--date", "date", "--rules", rules,
+                                "--aggregate", "-", "--suppress", "0"], stdin: csv)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("A,2024-12,very_high_bp,1,1,0"))
+        #expect(r.stdout.contains("A,2024-11,very_high_bp,0,1,0"), "the flags column is not read with --rules")
+        let bad = try riskengine(["alerts", "-", "--area", "commune", "--date", "date", "--rules", dir.appendingPathComponent("none.json").path,
+                                  "--aggregate", "-"], stdin: csv)
+        #expect(bad.status == 78)
+    }
 }

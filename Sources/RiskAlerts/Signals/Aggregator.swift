@@ -30,6 +30,17 @@ public struct AlertIndicator: Sendable {
     /// - Parameters:
     ///   - name: the indicator's name.
     ///   - expression: the condition text, e.g. `sbp >= 160 or dbp >= 100`.
+    /// An indicator per alert rule (`--rules FILE`): rows where the rule fires, named by its id.
+    public static func firing(_ rule: AlertRule) -> AlertIndicator {
+        let condition = rule.condition
+        return AlertIndicator(name: rule.id, columns: condition.columns) { row in
+            condition.evaluate(rows: 1) { column in
+                guard let cell = row.value(column) else { return nil }
+                return [Double(cell.trimmingCharacters(in: .whitespaces)) ?? .nan]
+            }[0]
+        }
+    }
+
     public static func counting(_ name: String, _ expression: String) throws(RuleExpressionError) -> AlertIndicator {
         let condition = try RuleExpression.compile(expression) { _ in .column }
         return AlertIndicator(name: name, columns: condition.columns) { row in
