@@ -48,6 +48,13 @@ func exitStatus(for error: JobError) -> Int32 {
     }
 }
 
+/// The process's peak resident memory in MB (getrusage; Linux reports kB).
+func peakResidentMB() -> Int {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    return Int(usage.ru_maxrss) / 1024
+}
+
 /// Standard error as the jobs' console.
 func console(quiet: Bool) -> JobConsole {
     JobConsole(isTerminal: isatty(2) != 0, progress: !quiet, emit: { FileHandle.standardError.write(Data($0.utf8)) })
@@ -364,6 +371,7 @@ struct Import: ParsableCommand {
             do { FileHandle.standardError.write(Data(try job.run().utf8)) } catch {
                 throw fail(error.description, exitStatus(for: error))
             }
+            FileHandle.standardError.write(Data("peak memory \(peakResidentMB()) MB\n".utf8))
         }
     }
 }
