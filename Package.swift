@@ -115,7 +115,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["RiskTestSupport", "riskengine"]
+            // Runs the built executable (not imported): the dependency makes the build produce it first.
+            dependencies: ["riskengine"]
         ),
     ],
     swiftLanguageModes: [.v6]
