@@ -367,7 +367,8 @@ public enum RecalibrationRun {
     ) -> [ModelDefinition.Example] {
         var out: [ModelDefinition.Example] = []
         for i in rows {
-            guard out.count < 3, let risk = risks[i] else { break }
+            if out.count >= 3 { break }
+            guard let risk = risks[i] else { continue }
             var inputs: [String: ScalarValue] = [:]
             var ok = true
             for input in d.inputs {
