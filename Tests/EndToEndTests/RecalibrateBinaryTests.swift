@@ -78,3 +78,39 @@ import Testing
         #expect(collision.status == 64)
     }
 }
+
+/// `recalibrate --targets` through the binary: a STEPS-style table gives a file that scores.
+@Suite struct RecalibrateTargetsBinaryTests {
+    @Test func targetsTableThenScore() throws {
+        let dir = try tempDir()
+        var lines = ["sex,age,outcome,risk,sbp,total_chol,smoker,diabetes"]
+        for sex in ["male", "female"] {
+            for (k, age) in [42.5, 52.5, 62.5, 72.5].enumerated() {
+                lines.append("\(sex),\(age),chd,\(0.01 * Double(k + 1)),\(125 + 5 * k),5.1,\(sex == "male" ? 0.45 : 0.03),0.06")
+                lines.append("\(sex),\(age),stroke,\(0.015 * Double(k + 1)),\(125 + 5 * k),5.1,\(sex == "male" ? 0.45 : 0.03),0.06")
+            }
+        }
+        let table = dir.appendingPathComponent("steps.csv").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: table, atomically: true, encoding: .utf8)
+        let models = dir.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        let r = try riskengine([
+            "recalibrate", "--model", "who2019_lab", "--targets", table, "--region", "southeast_asia", "--id", "who2019_lab_vn",
+            "--output", models.appendingPathComponent("who2019_lab_vn.json").path,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let people = dir.appendingPathComponent("people.csv").path
+        try "age,sex,smoker,sbp,diabetes,total_chol\n55,male,1,140,0,5.5\n".write(toFile: people, atomically: true, encoding: .utf8)
+        let s = try riskengine(["score", people, "--models-dir", models.path, "--models", "who2019_lab_vn", "--param", "who_region=southeast_asia"])
+        #expect(s.status == 0, "\(s.stderr)")
+        #expect(s.stdout.contains("who2019_lab_vn_cvd_10y"))
+        #expect(s.stdout.contains(",ok,"))
+        let noRegion = try riskengine(["recalibrate", "--model", "who2019_lab", "--targets", table, "--output", dir.appendingPathComponent("x.json").path])
+        #expect(noRegion.status == 64)
+        let pce = try riskengine([
+            "recalibrate", "--model", "pce2013", "--targets", table, "--region", "southeast_asia", "--output", dir.appendingPathComponent("x.json").path,
+        ])
+        #expect(pce.status == 65)
+        #expect(pce.stderr.contains("no cloglog recalibration section"))
+    }
+}

@@ -193,3 +193,32 @@ struct Fixture {
         }
     }
 }
+
+@Suite struct ApplyTests {
+    @Test func withoutARegionEveryRegionIsComposed() throws {
+        let d = try Fixture.library.model("score2").definition
+        let (a, b) = (0.3, 0.9)
+        let new = RecalibrationRun.apply(a: a, b: b, to: d, outcomes: ["cvd"], region: nil)
+        for (region, strata) in d.recalibration!.scales {
+            for (stratum, pair) in strata {
+                let p = pair.pair(for: "cvd")!, q = new.recalibration!.scales[region]![stratum]!.pair(for: "cvd")!
+                #expect(isClose(q[0], a + b * p[0], relative: RecalTolerance.exact))
+                #expect(isClose(q[1], b * p[1], relative: RecalTolerance.exact))
+            }
+        }
+        #expect(new.strata == d.strata)
+    }
+
+    @Test func coxWithoutRecalibrationScalesCoefficientsAndBaseline() throws {
+        let d = try Fixture.library.model("framingham2008_lab").definition
+        let (a, b) = (-0.2, 0.85)
+        let new = RecalibrationRun.apply(a: a, b: b, to: d, outcomes: ["cvd"], region: nil)
+        for (old, s) in zip(d.strata, new.strata) {
+            let e = old.equations["cvd"]!, f = s.equations["cvd"]!
+            for (k, v) in e.coefficients { #expect(isClose(f.coefficients[k]!, b * v, relative: RecalTolerance.exact)) }
+            #expect(isClose(f.meanLinearPredictor!, b * e.meanLinearPredictor!, relative: RecalTolerance.exact))
+            let expected = Foundation.exp(-Foundation.exp(a + b * Foundation.log(-Foundation.log(e.baselineSurvival!))))
+            #expect(isClose(f.baselineSurvival!, expected, relative: RecalTolerance.exact))
+        }
+    }
+}
