@@ -43,6 +43,8 @@ public enum RecalibrationError: Error, Equatable, Sendable, CustomStringConverti
     case unsupportedModel(model: String, reason: String)
     /// The model's written risk column is not an outcome with a horizon.
     case noRiskOutcome(model: String)
+    /// `--column` names no risk output of the model.
+    case unknownColumn(model: String)
     /// The horizon asked for is not the horizon of the model's risk column.
     case horizonMismatch(model: String, modelYears: Int, requested: Double)
     /// `baseline` needs a single outcome (not a combination of components).
@@ -68,6 +70,7 @@ public enum RecalibrationError: Error, Equatable, Sendable, CustomStringConverti
         switch self {
         case .unsupportedModel(let m, let r): "model \(m) cannot be recalibrated: \(r)"
         case .noRiskOutcome(let m): "model \(m) writes no risk at a horizon"
+        case .unknownColumn(let m): "--column is not a risk output column of model \(m) (see riskengine models show)"
         case .horizonMismatch(let m, let y, let h):
             "model \(m) predicts risk at \(y) years; --horizon \(RecalibrationRun.number(h)) must equal it"
         case .baselineOnCombinedOutcome(let m):
@@ -107,6 +110,8 @@ public struct RecalibrationRequest: Sendable {
     public var eventColumn: String
     /// Only this value of the recalibration section's `by` field is changed (nil: all values).
     public var region: String?
+    /// The output column to recalibrate (nil: the model's first risk output with a horizon).
+    public var column: String?
     /// Id of the new model (default `<parent>_recal`).
     public var id: String?
     /// The date written in the version and provenance (yyyy-mm-dd).
@@ -115,8 +120,9 @@ public struct RecalibrationRequest: Sendable {
 
     public init(
         method: RecalibrationMethod, horizon: Double, timeColumn: String, eventColumn: String,
-        region: String? = nil, id: String? = nil, date: String, engine: String
+        region: String? = nil, column: String? = nil, id: String? = nil, date: String, engine: String
     ) {
+        self.column = column
         self.method = method
         self.horizon = horizon
         self.timeColumn = timeColumn
@@ -158,7 +164,9 @@ public enum RecalibrationRun {
         base.id = newID
         base.examples = []
         base.examplesNoneReason = "being recalibrated"
-        let target = try targetOutcome(base, model: parent.id)
+        let target = try targetOutcome(base, model: parent.id, column: request.column.map { c in
+            c.hasPrefix(parent.id + "_") && parent.outcomes.allSatisfy({ $0.column != c }) ? newID + c.dropFirst(parent.id.count) : c
+        })
         guard let years = target.horizonYears else { throw .noRiskOutcome(model: parent.id) }
         guard Double(years) == request.horizon else {
             throw .horizonMismatch(model: parent.id, modelYears: years, requested: request.horizon)
@@ -238,9 +246,16 @@ public enum RecalibrationRun {
     }
 
     /// The outcome written in the model's risk column (the first numeric output).
-    static func targetOutcome(_ d: ModelDefinition, model: String) throws(RecalibrationError) -> ModelDefinition.Outcome {
-        guard let o = d.outcomes.first(where: { ($0.output ?? true) && $0.lookup == nil && $0.scale != .value && $0.horizonYears != nil })
-        else { throw .noRiskOutcome(model: model) }
+    /// - Parameter column: an output column of `d` (nil: the first risk output with a horizon).
+    static func targetOutcome(
+        _ d: ModelDefinition, model: String, column: String? = nil
+    ) throws(RecalibrationError) -> ModelDefinition.Outcome {
+        let risks = d.outcomes.filter { ($0.output ?? true) && $0.lookup == nil && $0.scale != .value && $0.horizonYears != nil }
+        if let column {
+            guard let o = risks.first(where: { outputColumn($0, of: d) == column }) else { throw .unknownColumn(model: model) }
+            return o
+        }
+        guard let o = risks.first else { throw .noRiskOutcome(model: model) }
         return o
     }
 
@@ -421,4 +436,11 @@ public enum RecalibrationRun {
 
     /// A number for messages and notes (shortest round-trip form).
     public static func number(_ x: Double) -> String { "\(x)" }
+}
+
+extension RecalibrationRun {
+    /// The outcome an output column of `d` writes (the target `run` would choose).
+    public static func outcome(writing column: String, of d: ModelDefinition) throws(RecalibrationError) -> ModelDefinition.Outcome {
+        try targetOutcome(d, model: d.id, column: column)
+    }
 }

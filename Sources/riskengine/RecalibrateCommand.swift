@@ -41,6 +41,9 @@ struct RecalibrateCommand: ParsableCommand {
     @Option(name: .long, help: "Value of the model's recalibration field to change (e.g. southeast_asia); required with --targets.")
     var region: String?
 
+    @Option(name: .long, help: "Output column of the model to recalibrate (default: its first risk output), e.g. kfre_4var_kf_5_5y.")
+    var column: String?
+
     @Option(name: .long, help: "Id of the new model (default: <model>_recal).")
     var id: String?
 
@@ -96,7 +99,7 @@ struct RecalibrateCommand: ParsableCommand {
         let context = ScoringContext(derivations: lib.derivations, parameters: parameters, flags: rules, tables: lib.tables)
         let request = RecalibrationRequest(
             method: RecalibrationMethod(rawValue: method ?? "large") ?? .large, horizon: horizon, timeColumn: time ?? "",
-            eventColumn: event ?? "", region: region, id: id, date: formatter.string(from: Date()), engine: EngineInfo.version)
+            eventColumn: event ?? "", region: region, column: column, id: id, date: formatter.string(from: Date()), engine: EngineInfo.version)
         let result: RecalibrationResult
         do {
             if targets != nil {
@@ -121,7 +124,7 @@ struct RecalibrateCommand: ParsableCommand {
 
     static func status(_ e: RecalibrationError) -> Int32 {
         switch e {
-        case .unsupportedModel, .noRiskOutcome, .horizonMismatch, .baselineOnCombinedOutcome, .badRegion: Exit.usage
+        case .unsupportedModel, .noRiskOutcome, .unknownColumn, .horizonMismatch, .baselineOnCombinedOutcome, .badRegion: Exit.usage
         case .cohort(.cannotRead): Exit.noInput
         case .cohort(.scoring(let b)): exitStatus(for: b)
         case .cohort, .validation, .noScorableRows, .notBracketed, .targets: Exit.dataError

@@ -184,6 +184,19 @@ struct Fixture {
         }
     }
 
+    @Test func columnChoosesTheOutcome() throws {
+        let cohort = try Fixture.cohort(rows: 20, seed: 18, a: 0, b: 1)
+        var request = Fixture.request(.large)
+        request.column = "pce2013_nothing_10y"
+        #expect(throws: RecalibrationError.unknownColumn(model: "pce2013")) {
+            try RecalibrationRun.run(model: Fixture.library.model("pce2013"), cohort: cohort, request: request, context: Fixture.context())
+        }
+        let d = try Fixture.library.model("kfre_4var").definition
+        let five = d.outcomes.first { $0.id == "kf_5" }!
+        let column = five.column ?? "kfre_4var_kf_5_5y"
+        #expect(try RecalibrationRun.outcome(writing: column, of: d).id == "kf_5")
+    }
+
     @Test func horizonMustBeTheModels() throws {
         let cohort = try Fixture.cohort(rows: 20, seed: 17, a: 0, b: 1)
         var request = Fixture.request(.large)
