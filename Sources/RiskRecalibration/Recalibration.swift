@@ -19,10 +19,11 @@
 //     written and of each component when it is a combination 1 − Π(1 − pₖ);
 //   - anything else is refused (`RecalibrationError.unsupportedModel`).
 // For a single outcome the identity a + b·(s₁ + s₂c₀) = (a + b s₁) + b s₂ c₀ (and its Cox analogue)
-// makes the file reproduce p' exactly; for a combined outcome the same (a, b) is applied to each
-// component and `a` is solved on the combined risk. Every bisection step compiles the modified
-// definition through the model loader and scores the cohort with the batch pipeline, so what is
-// solved is what the written file computes. Accuracy: a to 1e-12 absolute; risks are read from the
+// makes the file reproduce p' exactly, so `a` is solved on the parent's risks in memory; for a
+// combined outcome the same (a, b) is applied to each component and `a` is solved on the combined
+// risk, each bisection step compiling the modified definition through the model loader and scoring
+// the cohort with the batch pipeline. Either way the written file is re-scored through the pipeline
+// at the end and O/E = 1 checked (`large`, `slope`). Accuracy: a to 1e-12 absolute; risks are read from the
 // pipeline with 12 decimals of percent, so O/E = 1 holds to ~1e-11.
 import Foundation
 import RiskAlerts
@@ -207,8 +208,19 @@ public enum RecalibrationRun {
                 do { b = try Calibration.slope(sample, horizon: request.horizon) } catch { throw .validation(error) }
             }
             let slope = b
-            a = try solve { (x: Double) throws(RecalibrationError) -> Double in
-                try meanRisk(apply(a: x, b: slope, to: base, outcomes: components, region: request.region)) - observed
+            if target.combine == nil {
+                // A single outcome: the file computes g(a + b·c) of the parent's risk exactly, so the
+                // mean is solved in memory; the written file is re-scored below.
+                let c = sample.risk.map(Calibration.cloglog)
+                a = try solve { (x: Double) throws(RecalibrationError) -> Double in
+                    var sum = 0.0
+                    for ci in c { sum += -Foundation.expm1(-Foundation.exp(x + slope * ci)) }
+                    return sum / Double(c.count) - observed
+                }
+            } else {
+                a = try solve { (x: Double) throws(RecalibrationError) -> Double in
+                    try meanRisk(apply(a: x, b: slope, to: base, outcomes: components, region: request.region)) - observed
+                }
             }
         }
 
