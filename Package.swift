@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "RiskBatch", targets: ["RiskBatch"]),
         .library(name: "RiskFitting", targets: ["RiskFitting"]),
         .library(name: "RiskValidation", targets: ["RiskValidation"]),
+        .library(name: "RiskRecalibration", targets: ["RiskRecalibration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -51,6 +52,12 @@ let package = Package(
         // MARK: Research: validation of predictions on cohorts
         .target(name: "RiskValidation", dependencies: ["RiskLinearAlgebra", "RiskCore"], exclude: ["README.md"]),
 
+        // MARK: Research: recalibration of model files to local data
+        .target(
+            name: "RiskRecalibration",
+            dependencies: ["RiskModels", "RiskValidation", "RiskBatch", "RiskCore", "RiskAlerts"]
+        ),
+
         // MARK: Batch pipeline and CLI
         .target(name: "RiskImport", dependencies: ["RiskCore", "RiskModelCatalog"], exclude: ["README.md"]),
         .target(
@@ -63,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "riskengine",
             dependencies: [
-                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskReport", "RiskLinearAlgebra", "RiskFitting", "RiskValidation",
+                "RiskBatch", "RiskModels", "RiskAlerts", "RiskCore", "RiskImport", "RiskReport", "RiskLinearAlgebra", "RiskFitting", "RiskValidation", "RiskRecalibration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -112,6 +119,10 @@ let package = Package(
             name: "RiskValidationTests",
             dependencies: ["RiskValidation", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "RiskRecalibrationTests",
+            dependencies: ["RiskRecalibration", "RiskModels", "RiskBatch", "RiskAlerts", "RiskValidation", "RiskCore", "RiskTestSupport"]
         ),
         .testTarget(
             name: "EndToEndTests",

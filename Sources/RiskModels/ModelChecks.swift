@@ -122,7 +122,7 @@ extension ModelLoader {
 
     /// Loads one file for a library: compiles it (a model or a chart file) with the library's
     /// table cache, then checks its worked examples.
-    static func load(
+    public static func load(
         json: String, file: String, tableText: (String) -> String?, tables: DataTableCache
     ) throws(ModelFileError) -> CompiledModel {
         let model = try compileAny(json: json, file: file, tableText: tableText, tables: tables)

@@ -72,7 +72,7 @@ struct RiskEngineCommand: ParsableCommand {
               riskengine --version
             """,
         version: EngineInfo.versionText,
-        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self, ReportCommand.self, Alerts.self, Fit.self, ValidateCommand.self]
+        subcommands: [Score.self, Models.self, MappingCommand.self, Import.self, Synth.self, Demo.self, ReportCommand.self, Alerts.self, Fit.self, ValidateCommand.self, RecalibrateCommand.self]
     )
 }
 
