@@ -38,6 +38,9 @@ public struct RogersonCUSUM: AberrationDetector {
     public let kTenths: Int?
     /// Decision interval h in tenths, when given instead of searched.
     public let hTenths: Int?
+    /// h found per (θ0, k) in this detector's run: many series share θ0 (a mean of whole counts),
+    /// and the search solves several Markov chains. Same results, computed once.
+    private let searched = SearchedH()
 
     /// - Parameters:
     ///   - baseline: periods in the θ0 estimate (default 12).
@@ -69,7 +72,7 @@ public struct RogersonCUSUM: AberrationDetector {
         let theta0 = sum / Double(baseline)
         guard theta0 > 0, theta0.isFinite else { return nil }
         let k = kTenths ?? Self.findK(theta0: theta0, shift: shift)
-        let h = hTenths ?? Self.findH(arl0: arl0, theta0: theta0, kTenths: k)
+        let h = hTenths ?? searched.value(theta0: theta0, k: k) { Self.findH(arl0: arl0, theta0: theta0, kTenths: k) }
         guard k > 0, h > 0 else { return nil }
         return Parameters(theta0: theta0, kTenths: k, hTenths: h)
     }
@@ -236,5 +239,30 @@ public struct RogersonCUSUM: AberrationDetector {
         }
         if sign(arl0 - arlLow) < 0 { hHat = hLow }
         return hHat
+    }
+}
+
+/// The decision intervals one CUSUM detector has searched, by θ0 and k (thread-safe).
+final class SearchedH: @unchecked Sendable {
+    private struct Key: Hashable {
+        let theta0: UInt64
+        let k: Int
+    }
+    private let lock = NSLock()
+    private var values: [Key: Int] = [:]
+
+    func value(theta0: Double, k: Int, _ compute: () -> Int) -> Int {
+        let key = Key(theta0: theta0.bitPattern, k: k)
+        lock.lock()
+        if let v = values[key] {
+            lock.unlock()
+            return v
+        }
+        lock.unlock()
+        let v = compute()
+        lock.lock()
+        values[key] = v
+        lock.unlock()
+        return v
     }
 }
