@@ -106,29 +106,67 @@ public struct CategoryCounts: Sendable, Equatable {
     }
 
     public var entries: [Entry] = []
+    /// (entry, column) pairs counted per row.
+    private struct Target: Sendable, Equatable {
+        let entry: Int
+        let column: Int
+    }
+    private var targets: [Target] = []
 
     /// Counts the rows of a scored output CSV (header first, as `ScoreRun` writes it).
+    /// Counts the rows of a scored output CSV held in memory (header first, as `ScoreRun` writes it).
     public init(output: [UInt8], models: [CompiledModel]) {
         var records = CSV.records(output)[...]
-        guard let header = records.popFirst()?.fields else { return }
+        self.init(header: records.popFirst()?.fields ?? [], models: models)
+        for record in records { add(record.fields) }
+    }
+
+    /// Counts the rows of a scored output CSV file, read in 1 MiB blocks (memory does not grow
+    /// with the file).
+    public static func count(path: String, models: [CompiledModel]) throws(BatchError) -> CategoryCounts {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw .cannotOpenInput(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var source = FileDescriptorSource(fd: fd)
+        var buffer: [UInt8] = []
+        var position = 0
+        var eof = false
+        var counts: CategoryCounts?
+        while true {
+            let start = position, final = eof
+            if let record = buffer.withUnsafeBufferPointer({ CSV.record($0, from: start, delimiter: CSV.comma, final: final) }) {
+                position = record.end
+                if counts == nil { counts = CategoryCounts(header: record.fields, models: models) } else { counts!.add(record.fields) }
+                continue
+            }
+            if final { break }
+            buffer.removeFirst(position)
+            position = 0
+            if try source.read(into: &buffer, max: 1 << 20) == 0 { eof = true }
+        }
+        return counts ?? CategoryCounts(header: [], models: models)
+    }
+
+    /// The columns to count, from the output's header.
+    public init(header: [String], models: [CompiledModel]) {
         var index: [String: Int] = [:]
-        for (i, h) in header.enumerated() { index[h] = i }
-        var targets: [(entry: Int, column: Int)] = []
+        for (i, h) in header.enumerated() where index[h] == nil { index[h] = i }
         for m in models {
             for c in OutputCategories.for(m) {
                 guard let name = c.column(in: m), let col = index[name] else { continue }
-                targets.append((entries.count, col))
+                targets.append(Target(entry: entries.count, column: col))
                 entries.append(Entry(model: m.id, categories: c, counts: Array(repeating: 0, count: c.categories.count), scored: 0))
             }
         }
-        guard !targets.isEmpty else { return }
-        for record in records {
-            let fields = record.fields
-            for (e, col) in targets where col < fields.count {
-                guard let x = Double(fields[col]) else { continue }
-                entries[e].scored += 1
-                for (k, cat) in entries[e].categories.categories.enumerated() where cat.contains(x) { entries[e].counts[k] += 1 }
-            }
+    }
+
+    /// Counts one data row.
+    public mutating func add(_ fields: [String]) {
+        for t in targets where t.column < fields.count {
+            let e = t.entry
+            guard let x = Double(fields[t.column]) else { continue }
+            entries[e].scored += 1
+            for (k, cat) in entries[e].categories.categories.enumerated() where cat.contains(x) { entries[e].counts[k] += 1 }
         }
     }
 }

@@ -317,11 +317,8 @@ public struct DemoJob: Sendable {
             var sink = try outputs.sink(output)
             let summary = try ScoreJob.score(
                 input: outputs.temporaryPath(input) ?? input, sink: &sink, options: options, console: console)
-            let scoredPath = outputs.temporaryPath(output) ?? output
-            let scored: [UInt8]
-            do { scored = Array(try TextFile.read(scoredPath).utf8) } catch { throw BatchError.readFailed(reason: error.description) }
+            let categories = try CategoryCounts.count(path: outputs.temporaryPath(output) ?? output, models: options.models)
             try outputs.commit()
-            let categories = CategoryCounts(output: scored, models: options.models)
             return DemoRun.render(summary, models: options.models, categories: categories, input: input, output: output)
         } catch {
             throw .batch(error)
