@@ -78,7 +78,7 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "RiskTestSupport",
-            dependencies: [.product(name: "Numerics", package: "swift-numerics")],
+            dependencies: ["RiskCore", .product(name: "Numerics", package: "swift-numerics")],
             path: "Tests/RiskTestSupport"
         ),
         .testTarget(

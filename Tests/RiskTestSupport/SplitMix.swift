@@ -1,18 +1,13 @@
 import Foundation
+import RiskCore
 
-/// A tiny deterministic generator for property tests (SplitMix64).
-public struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The tests' seeded generator: the project's one SplitMix64 (RiskCore), under the name the
+/// property tests use.
+public typealias SplitMix = SplitMix64
+
+extension SplitMix64 {
     /// Uniform in [0, 1).
-    public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1p-53 }
+    public mutating func nextDouble() -> Double { nextUnit() }
 }
 
 /// Natural log, named so tests need not import Foundation themselves.
