@@ -31,9 +31,12 @@ public struct AlertIndicator: Sendable {
     ///   - name: the indicator's name.
     ///   - expression: the condition text, e.g. `sbp >= 160 or dbp >= 100`.
     /// An indicator per alert rule (`--rules FILE`): rows where the rule fires, named by its id.
-    public static func firing(_ rule: AlertRule) -> AlertIndicator {
-        let condition = rule.condition
-        return AlertIndicator(name: rule.id, columns: condition.columns) { row in
+    public static func firing(_ rule: AlertRule) -> AlertIndicator { holding(rule.id, rule.condition) }
+
+    /// Rows of an aggregated input where `condition` holds; a cell that is empty or not a number
+    /// is missing (a comparison with it is false).
+    static func holding(_ name: String, _ condition: RuleCondition) -> AlertIndicator {
+        AlertIndicator(name: name, columns: condition.columns) { row in
             condition.evaluate(rows: 1) { column in
                 guard let cell = row.value(column) else { return nil }
                 return [Double(cell.trimmingCharacters(in: .whitespaces)) ?? .nan]
@@ -42,13 +45,7 @@ public struct AlertIndicator: Sendable {
     }
 
     public static func counting(_ name: String, _ expression: String) throws(RuleExpressionError) -> AlertIndicator {
-        let condition = try RuleExpression.compile(expression) { _ in .column }
-        return AlertIndicator(name: name, columns: condition.columns) { row in
-            condition.evaluate(rows: 1) { column in
-                guard let cell = row.value(column) else { return nil }
-                return [Double(cell.trimmingCharacters(in: .whitespaces)) ?? .nan]
-            }[0]
-        }
+        holding(name, try RuleExpression.compile(expression) { _ in .column })
     }
 }
 
