@@ -137,6 +137,9 @@ struct Score: ParsableCommand {
     @Option(name: .long, help: "Worker threads: exactly N threads score chunks, at most N chunks at once (default: the number of cores).")
     var threads: Int?
 
+    @Option(name: .customLong("chunk-bytes"), help: .hidden)
+    var chunkBytes: Int?
+
     @Option(name: .customLong("fallback"), help: ArgumentHelp("Score rows that model A reports missing:… with model B instead, noted ok;fallback:B, e.g. who2019_lab=who2019_nonlab (repeatable).", valueName: "A=B"))
     var fallbacks: [String] = []
 
@@ -236,6 +239,7 @@ struct Score: ParsableCommand {
         var options = ScoreOptions(
             models: chosen, derivations: lib.derivations, digits: digits, parameters: parameters, flags: rules)
         if let t = threads { options.threads = t }
+        if let c = chunkBytes { options.chunkBytes = max(1024, c) }
         if !noRules { options.alertRules = try alertRules(library: lib, urgent: rules.bloodPressure.urgent) }
         if let m = mapping {
             do { options.mapping = try Mapping.load(m) } catch { throw fail(error.description, Exit.configError) }
