@@ -31,7 +31,7 @@ enum ChunkParser {
         let decimalComma = layout.dialect.decimalComma
         var suspects: [String: Int] = [:]
         var converted: [String: Int] = [:]
-        let plausible = layout.fields.map { CanonicalSchema.fields[$0].plausible }
+        let plausible = layout.fields.map { layout.catalog.fields[$0].plausible }
         let n = bytes.count
         let nf = layout.fields.count
         let rawCount = layout.rawCount
@@ -124,7 +124,7 @@ enum ChunkParser {
                                 } else if !layout.alternatives[role].isEmpty, let pl = plausible[role], !pl.contains(cell.value) {
                                     // Unit detection: implausible here, plausible in another unit?
                                     for alt in layout.alternatives[role] where pl.contains(alt.apply(cell.value)) {
-                                        let key = CanonicalSchema.fields[layout.fields[role]].name + ":" + alt.unit
+                                        let key = layout.catalog.fields[layout.fields[role]].name + ":" + alt.unit
                                         suspects[key, default: 0] += 1
                                         if unitsAuto {
                                             cell.value = alt.apply(cell.value)
@@ -154,7 +154,7 @@ enum ChunkParser {
         }
         }
 
-        var chunk = RecordChunk(count: rows)
+        var chunk = RecordChunk(count: rows, fieldCount: layout.catalog.fields.count)
         chunk.malformed = Array(malformed[0..<rows])
         for s in 0..<nf {
             chunk.columns[layout.fields[s]] = FieldColumn(

@@ -72,7 +72,7 @@ final class OutputFormatter: Sendable {
     }
 
     /// Canonical field indexes written after the pass-through columns.
-    var keptFields: [Int] { options.keepFields.compactMap { CanonicalSchema.indexByName[$0] } }
+    var keptFields: [Int] { options.keepFields.compactMap { layout.catalog.indexByName[$0] } }
 
     /// A canonical value as text: numbers in shortest round-trip form (whole numbers without a
     /// decimal point), categories by name, dates as yyyy-mm-dd, countries as ISO3.
@@ -273,7 +273,7 @@ final class OutputFormatter: Sendable {
                 for fi in keptFields {
                     out.append(0x2C)
                     if let col = parsed.records.columns[fi], col.states[r] == .present {
-                        out.append(contentsOf: Self.canonicalText(col.values[r], CanonicalSchema.fields[fi].kind).utf8)
+                        out.append(contentsOf: Self.canonicalText(col.values[r], layout.catalog.fields[fi].kind).utf8)
                     }
                 }
                 out.append(0x0A)
@@ -314,7 +314,7 @@ final class OutputFormatter: Sendable {
                 case .invalid:
                     out.append(RowProblem(row: r, column: slotColumns[slot], reason: "invalid"))
                 case .present:
-                    if let pl = CanonicalSchema.fields[fi].plausible, !pl.contains(col.values[r]) {
+                    if let pl = layout.catalog.fields[fi].plausible, !pl.contains(col.values[r]) {
                         out.append(RowProblem(row: r, column: slotColumns[slot], reason: "out_of_range"))
                     }
                 case .missing:

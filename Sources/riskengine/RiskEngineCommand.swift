@@ -31,6 +31,7 @@ func exitStatus(for error: BatchError) -> Int32 {
     case .readFailed, .writeFailed: Exit.ioError
     case .emptyInput, .duplicateColumn, .strictStop, .noKnownColumn: Exit.dataError
     case .badParameter, .sameFile: Exit.usage
+    case .incompatibleModelFields: Exit.configError
     }
 }
 
@@ -249,12 +250,12 @@ struct Score: ParsableCommand {
         options.unitsAuto = units == "auto"
         options.strict = strict
         let keepFields = keep.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? (pseudonymise != nil ? ["age"] : [])
+        let runFields = ScoreRun.fieldCatalog(chosen) ?? .canonical
         for f in keepFields {
-            guard let spec = CanonicalSchema.byName[f] else { throw fail("--keep \(f): not a canonical field", Exit.usage) }
+            guard runFields.indexByName[f] != nil else { throw fail("--keep \(f): not a canonical field or a local column of the models", Exit.usage) }
             if pseudonymise != nil && (f == "birth_date" || f == "id") {
                 throw fail("--keep \(f): identifying, not written with --pseudonymise", Exit.usage)
             }
-            _ = spec
         }
         options.keepFields = keepFields
         options.keepColumns = keepColumn
