@@ -41,6 +41,14 @@ public enum ModelLoader {
         }
     }
 
+    /// The fields a definition reads: canonical, then its own local columns (`columns`).
+    public static func fieldCatalog(of d: ModelDefinition, file: String) throws(ModelFileError) -> FieldCatalog {
+        let local = try ModelCompiler.localFields(d, file: file)
+        do { return try FieldCatalog.canonical.adding(local) } catch {
+            throw .invalid(file: file, key: "columns", problem: "cannot be added: \(error)")
+        }
+    }
+
     /// A value of a field as the evaluator sees it: a category word as its code, a number as is.
     static func code(_ v: ScalarValue, spec: FieldSpec, file: String, key: String) throws(ModelFileError) -> Double {
         switch (spec.kind, v) {

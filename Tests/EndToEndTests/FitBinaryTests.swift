@@ -149,6 +149,15 @@ import Testing
         #expect(lines[1].hasPrefix("a,") && lines[1].contains(",ok,"))
         #expect(lines[2].hasPrefix("b,,missing:male,"))
         #expect(lines[3].hasPrefix("c,,out_of_range:chol_local,"))
+        // Recalibrated on the cohort, the new file keeps the local columns and has worked examples.
+        let rc = try riskengine([
+            "recalibrate", "--model", "local_m", "--models-dir", models.path, cohort, "--time", "time", "--event", "event",
+            "--horizon", "10", "--method", "large", "--output", dir.appendingPathComponent("recal.json").path,
+        ])
+        #expect(rc.status == 0, "\(rc.stderr)")
+        let recal = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("recal.json"))) as! [String: Any]
+        #expect((recal["examples"] as! [Any]).count == 3)
+        #expect((recal["columns"] as! [[String: Any]]).count == 2)
         // models show names the local columns.
         let show = try riskengine(["models", "show", "local_m", "--models-dir", models.path])
         #expect(show.stdout.contains("chol_local"))
