@@ -236,8 +236,10 @@ struct Score: ParsableCommand {
         } catch {
             throw fail(error.description, exitStatus(for: error))
         }
+        let derivations: [Derivation]
+        do { derivations = try lib.derivations(for: chosen) } catch { throw fail(error.description, Exit.configError) }
         var options = ScoreOptions(
-            models: chosen, derivations: lib.derivations, digits: digits, parameters: parameters, flags: rules)
+            models: chosen, derivations: derivations, digits: digits, parameters: parameters, flags: rules)
         if let t = threads { options.threads = t }
         if let c = chunkBytes { options.chunkBytes = max(1024, c) }
         if !noRules { options.alertRules = try alertRules(library: lib, urgent: rules.bloodPressure.urgent) }
@@ -303,7 +305,7 @@ struct Score: ParsableCommand {
     func alertRules(library lib: ModelLibrary, urgent: FlagRules.UrgentBP) throws -> AlertRules {
         let soft = ["bp_urgent_sbp": urgent.sbpAtLeast, "bp_urgent_dbp": urgent.dbpAtLeast]
         let overrides = parseRuleParams(ruleParams) ?? [:]
-        let columns = AlertRules.knownColumns(models: lib.models)
+        let columns = AlertRules.knownColumns(library: lib)
         do throws(RuleFileError) {
             guard let path = rules else {
                 return try AlertRules.bundled(columns: columns, overrides: overrides, overridesIfPresent: soft)
@@ -412,10 +414,17 @@ struct MappingCommand: ParsableCommand {
             }
             let dialect = read.dialect
             let header = read.names
-            let lib: ModelLibrary
-            do { lib = try ModelLibrary.embedded() } catch { throw fail(error.description, Exit.configError) }
-            let chosen = (models?.split(separator: ",").map(String.init)).map { ids in lib.models.filter { ids.contains($0.id) } } ?? lib.models
-            let needed = ScoreRun.neededFields(chosen, derivations: lib.derivations)
+            let chosen: [CompiledModel]
+            let derivations: [Derivation]
+            do {
+                let lib = try ModelLibrary.embedded()
+                let ids = (models?.split(separator: ",").map(String.init)).map { ids in lib.ids.filter { ids.contains($0) } } ?? lib.ids
+                chosen = try ids.map { id throws(ModelFileError) in try lib.model(id) }
+                derivations = try lib.derivations(for: chosen)
+            } catch {
+                throw fail(error.description, Exit.configError)
+            }
+            let needed = ScoreRun.neededFields(chosen, derivations: derivations)
             let built = Result { () throws(BatchError) -> InputLayout in
                 try InputLayout(header: header, needed: needed, mapping: m, dialect: dialect)
             }
@@ -443,9 +452,8 @@ struct Models: ParsableCommand {
         func run() throws {
             do {
                 let lib = try library.library()
-                for m in lib.models {
-                    let d = m.definition
-                    print("\(d.id)\t\(d.title)\t\(d.citation.reference) doi:\(d.citation.doi)")
+                for e in lib.entries {
+                    print("\(e.id)\t\(e.title)\t\(e.reference) doi:\(e.doi)")
                 }
             } catch {
                 throw fail(error.description, Exit.configError)
