@@ -82,7 +82,7 @@ struct RecalibrateCommand: ParsableCommand {
         let lib: ModelLibrary
         do { lib = try library.library() } catch { throw fail(error.description, Exit.configError) }
         let parent: CompiledModel
-        do { parent = try lib.model(model) } catch { throw fail(error.description, Exit.usage) }
+        do { parent = try lib.model(model) } catch { throw fail(error.description, exitStatus(for: error)) }
         let rules: FlagRules
         do { rules = try FlagRules.bundled() } catch { throw fail(error.description, Exit.configError) }
         let parameters: RunParameters

@@ -48,6 +48,13 @@ func exitStatus(for error: JobError) -> Int32 {
     }
 }
 
+/// An unknown model id is a usage error; a model file that fails its checks (a built-in one is
+/// checked when first asked for) a configuration error.
+func exitStatus(for error: ModelFileError) -> Int32 {
+    if case .unknownModel = error { return Exit.usage }
+    return Exit.configError
+}
+
 /// The process's peak resident memory in MB (getrusage; Linux reports kB).
 func peakResidentMB() -> Int {
     var usage = rusage()
@@ -208,7 +215,11 @@ struct Score: ParsableCommand {
             guard parts.count == 2, let k = chosen.firstIndex(where: { $0.id == parts[0] }) else {
                 return "--fallback \(pair): expected A=B with A one of --models"
             }
-            guard let other = try? lib.model(parts[1]) else { return "--fallback \(pair): unknown model \(parts[1])" }
+            let other: CompiledModel
+            do { other = try lib.model(parts[1]) } catch {
+                if case .unknownModel = error { return "--fallback \(pair): unknown model \(parts[1])" }
+                return error.description
+            }
             guard let m = chosen[k].withFallback(other) else {
                 return "--fallback \(pair): \(parts[1]) does not have the same outputs as \(parts[0])"
             }
@@ -292,7 +303,7 @@ struct Score: ParsableCommand {
             do {
                 chosen.append(try lib.model(id))
             } catch {
-                throw fail(error.description, Exit.usage)
+                throw fail(error.description, exitStatus(for: error))
             }
         }
         return chosen

@@ -105,7 +105,7 @@ struct ValidateCommand: ParsableCommand {
                 let lib: ModelLibrary
                 do { lib = try library.library() } catch { throw fail(error.description, Exit.configError) }
                 let m: CompiledModel
-                do { m = try lib.model(model!) } catch { throw fail(error.description, Exit.usage) }
+                do { m = try lib.model(model!) } catch { throw fail(error.description, exitStatus(for: error)) }
                 let rules: FlagRules
                 do { rules = try FlagRules.bundled() } catch { throw fail(error.description, Exit.configError) }
                 let parameters: RunParameters
