@@ -109,7 +109,7 @@ public struct ModelLibrary: Sendable {
         }
     }
 
-    /// Every model of the library, by id.
+    /// Every model of the library, sorted by id.
     public let entries: [Entry]
     /// The parsed data tables of this library's models.
     public let tables: DataTableCache
@@ -221,7 +221,7 @@ public struct ModelLibrary: Sendable {
     }
 
     /// Every model of the library, compiled and checked (in id order). Compiles the ones not yet
-    /// compiled: for the callers that need them all (the demo, `models` listings of columns, tests).
+    /// compiled: for the callers that need them all (the demo, tests).
     public var models: [CompiledModel] {
         get throws(ModelFileError) {
             var all: [CompiledModel] = []
