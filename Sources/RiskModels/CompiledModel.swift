@@ -160,8 +160,26 @@ public struct CompiledModel: Sendable {
         let years: Int
         let ageField: Int
         let classes: ModelDefinition.AgeClasses
-        /// Rate columns by age class.
-        let rates: [Int: [Double]]
+        /// Rate columns by age class: class `firstClass + i` is `rates[i]` (nil: no such column).
+        let firstClass: Int
+        let rates: [[Double]?]
+
+        init(table: String, years: Int, ageField: Int, classes: ModelDefinition.AgeClasses, rates byClass: [Int: [Double]]) {
+            self.table = table
+            self.years = years
+            self.ageField = ageField
+            self.classes = classes
+            let lo = byClass.keys.min() ?? 0, hi = byClass.keys.max() ?? -1
+            firstClass = lo
+            rates = hi < lo ? [] : (lo...hi).map { byClass[$0] }
+        }
+
+        /// The rate column of an age class, nil when the table has none.
+        @inline(__always)
+        func rates(ofClass c: Int) -> [Double]? {
+            let i = c - firstClass
+            return i >= 0 && i < rates.count ? rates[i] : nil
+        }
     }
 
     /// The names a status may list: the inputs in input order, then the ratio range labels.

@@ -241,7 +241,7 @@ public final class Evaluator {
             let row = hazardRows[t][r]
             guard row >= 0 else { return nil }
             let cls = Int(DataTable.ageClass(a + Double(t), h.classes))
-            guard let rates = h.rates[cls] else { return nil }
+            guard let rates = h.rates(ofClass: cls) else { return nil }
             let rate = rates[row]
             guard rate.isFinite else { return nil }
             total += rate * exp(main + (a + Double(t)) * timeVarying)
