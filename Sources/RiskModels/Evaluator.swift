@@ -253,59 +253,70 @@ public final class Evaluator {
     /// invalid, missing, out of range, not applicable.
     func rowStatuses(_ m: CompiledModel, _ chunk: RecordChunk) -> [RowStatus] {
         let n = chunk.count
-        var invalid = [UInt64](repeating: 0, count: n)
-        var missing = [UInt64](repeating: 0, count: n)
-        var outside = [UInt64](repeating: 0, count: n)
-        var reason = [Int32](repeating: -1, count: n)
-        var missingOptional = [UInt64](repeating: 0, count: n)
-        var derived = [UInt64](repeating: 0, count: n)
+        // Per row bit sets (bit k = input k): invalid, missing, outside, missing optional, derived;
+        // and the first not-applicable reason. One allocation, walked through raw pointers.
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: 5 * n)
+        words.initialize(repeating: 0, count: 5 * n)
+        defer { words.deallocate() }
+        let invalid = words, missing = words + n, outside = words + 2 * n, missingOptional = words + 3 * n, derived = words + 4 * n
+        let reason = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
+        reason.initialize(repeating: -1, count: n)
+        defer { reason.deallocate() }
         for (k, rule) in m.inputs.enumerated() {
             let bit: UInt64 = 1 << UInt64(k)
             guard let col = chunk.columns[rule.field] else {
-                if rule.optional {
-                    for r in 0..<n { missingOptional[r] |= bit }
-                } else {
-                    for r in 0..<n { missing[r] |= bit }
-                }
+                let target = rule.optional ? missingOptional : missing
+                for r in 0..<n { target[r] |= bit }
                 continue
             }
             if let d = chunk.derived[rule.field] {
                 for r in 0..<n where d[r] { derived[r] |= bit }
             }
+            let missingTarget = rule.optional ? missingOptional : missing
+            let codes = rule.allowedCodes
+            let numbers = rule.allowedNumbers
             let plausible = rule.spec.plausible
-            for r in 0..<n {
-                switch col.states[r] {
-                case .missing:
-                    if rule.optional { missingOptional[r] |= bit } else { missing[r] |= bit }
-                case .invalid: invalid[r] |= bit
-                case .present:
-                    let v = col.values[r]
-                    if let allowed = rule.allowedCodes, allowed & (1 << UInt64(v)) == 0 {
-                        invalid[r] |= bit
-                        continue
-                    }
-                    if let allowed = rule.allowedNumbers, !allowed.contains(v) {
-                        invalid[r] |= bit
-                        continue
-                    }
-                    if let pl = plausible, !pl.contains(v) {
-                        outside[r] |= bit
-                        continue
-                    }
-                    if let lo = rule.min, v < lo {
-                        if let br = rule.belowReason {
-                            if reason[r] < 0 { reason[r] = Int32(br) }
-                        } else {
-                            outside[r] |= bit
+            let lo = rule.min
+            let hi = rule.max ?? rule.below
+            let hiExclusive = rule.below != nil
+            let belowReason = rule.belowReason.map(Int32.init)
+            let aboveReason = rule.aboveReason.map(Int32.init)
+            col.values.withUnsafeBufferPointer { values in
+            col.states.withUnsafeBufferPointer { states in
+                for r in 0..<n {
+                    switch states[r] {
+                    case .missing: missingTarget[r] |= bit
+                    case .invalid: invalid[r] |= bit
+                    case .present:
+                        let v = values[r]
+                        if let codes, codes & (1 << UInt64(v)) == 0 {
+                            invalid[r] |= bit
+                            continue
                         }
-                    } else if let hi = rule.max ?? rule.below, v > hi || (rule.below != nil && v == hi) {
-                        if let ar = rule.aboveReason {
-                            if reason[r] < 0 { reason[r] = Int32(ar) }
-                        } else {
+                        if let numbers, !numbers.contains(v) {
+                            invalid[r] |= bit
+                            continue
+                        }
+                        if let plausible, !plausible.contains(v) {
                             outside[r] |= bit
+                            continue
+                        }
+                        if let lo, v < lo {
+                            if let belowReason {
+                                if reason[r] < 0 { reason[r] = belowReason }
+                            } else {
+                                outside[r] |= bit
+                            }
+                        } else if let hi, v > hi || (hiExclusive && v == hi) {
+                            if let aboveReason {
+                                if reason[r] < 0 { reason[r] = aboveReason }
+                            } else {
+                                outside[r] |= bit
+                            }
                         }
                     }
                 }
+            }
             }
         }
         for (k, check) in m.ratioChecks.enumerated() {
@@ -323,26 +334,32 @@ public final class Evaluator {
                 reason[r] = Int32(e.reason)
             }
         }
-        var out = [RowStatus](repeating: .ok, count: n)
-        for r in 0..<n {
-            if chunk.malformed[r] {
-                out[r] = .invalidRow
-            } else if invalid[r] != 0 {
-                out[r] = RowStatus(kind: .invalid, detail: invalid[r])
-            } else if missing[r] != 0 {
-                out[r] = RowStatus(kind: .missing, detail: missing[r])
-            } else if outside[r] != 0 {
-                out[r] = RowStatus(kind: .outOfRange, detail: outside[r])
-            } else if reason[r] >= 0 {
-                out[r] = RowStatus(kind: .notApplicable, detail: UInt64(reason[r]))
+        return chunk.malformed.withUnsafeBufferPointer { malformed in
+            [RowStatus](unsafeUninitializedCapacity: n) { out, count in
+                for r in 0..<n {
+                    var st: RowStatus
+                    if malformed[r] {
+                        st = .invalidRow
+                    } else if invalid[r] != 0 {
+                        st = RowStatus(kind: .invalid, detail: invalid[r])
+                    } else if missing[r] != 0 {
+                        st = RowStatus(kind: .missing, detail: missing[r])
+                    } else if outside[r] != 0 {
+                        st = RowStatus(kind: .outOfRange, detail: outside[r])
+                    } else if reason[r] >= 0 {
+                        st = RowStatus(kind: .notApplicable, detail: UInt64(reason[r]))
+                    } else {
+                        st = .ok
+                    }
+                    st.missingOptional = missingOptional[r]
+                    st.derived = derived[r]
+                    (out.baseAddress! + r).initialize(to: st)
+                }
+                count = n
             }
-            out[r].missingOptional = missingOptional[r]
-            out[r].derived = derived[r]
         }
-        return out
     }
 
-    /// The stratum of each row (first match), or −1.
     func strata(_ m: CompiledModel, _ chunk: RecordChunk) -> [Int] {
         let n = chunk.count
         if m.strata.count == 1 && m.strata[0].conditions.isEmpty { return [Int](repeating: 0, count: n) }
