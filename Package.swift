@@ -122,7 +122,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RiskRecalibrationTests",
-            dependencies: ["RiskRecalibration", "RiskModels", "RiskBatch", "RiskAlerts", "RiskValidation", "RiskCore", "RiskTestSupport"]
+            dependencies: ["RiskRecalibration", "RiskModels", "RiskBatch", "RiskAlerts", "RiskValidation", "RiskCore", "RiskTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "EndToEndTests",
