@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "RiskReportTests", dependencies: ["RiskReport"]),
         .testTarget(
             name: "RiskValidationTests",
-            dependencies: ["RiskValidation", "RiskFitting", "RiskCore", "RiskTestSupport"],
+            dependencies: ["RiskValidation", "RiskFitting", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
