@@ -144,6 +144,22 @@ struct OptimismCohort {
         for (_, figure) in r.figures { #expect(figure.replicates <= r.used) }
     }
 
+    @Test func resamplesMissingAStratumAreCounted() throws {
+        // A stratified Cox fit with a stratum of 2 rows (one event early): resamples without it cannot
+        // predict for the original cohort.
+        let c = OptimismCohort(rows: 60, signal: 1, noise: 0, seed: 47)
+        var spec = c.spec
+        spec.strata = (0..<60).map { $0 < 2 ? 1 : 0 }
+        var time = c.time, event = c.event
+        time[0] = 0.5
+        event[0] = true
+        let r = try Optimism.run(spec, time: time, event: event, horizon: 5, replicates: 40, seed: 4, threads: 2)
+        let absent = r.failed[.stratumAbsent] ?? 0
+        #expect(absent > 0)
+        #expect(r.used + r.failed.values.reduce(0, +) == 40)
+        #expect(r.used > 0)
+    }
+
     @Test func apparentFitFailureIsAnError() {
         let c = OptimismCohort(rows: 30, signal: 1, noise: 0, seed: 46)
         var spec = c.spec
