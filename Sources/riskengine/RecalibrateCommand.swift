@@ -119,7 +119,7 @@ struct RecalibrateCommand: ParsableCommand {
 
     static func summary(_ r: RecalibrationResult, targets: Bool) -> String {
         if targets { return "riskengine recalibrate: \(r.definition.id), scales fitted on \(r.n) target rows\n" }
-        return "riskengine recalibrate: \(r.definition.id): a = \(r.a), b = \(r.b); rows used \(r.n), events \(r.events), not scorable \(r.excluded); "
+        return "riskengine recalibrate: \(r.definition.id): a = \(r.a), b = \(r.b), scale \(r.scale.rawValue); rows used \(r.n), events \(r.events), not scorable \(r.excluded); "
             + "observed \(r.observedRisk), expected before \(r.expectedBefore), after \(r.expectedAfter)\n"
     }
 

@@ -80,6 +80,7 @@ import Testing
         }
         let (a, b) = (try value("a"), try value("b"))
         #expect(b != 1)
+        #expect(r.stderr.contains("scale logit"))
 
         let scored = dir.appendingPathComponent("scored.csv").path
         let s = try riskengine([
