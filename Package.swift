@@ -129,7 +129,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             // Runs the built executable (not imported): the dependency makes the build produce it first.
-            dependencies: ["riskengine"]
+            dependencies: ["riskengine", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Fixtures")]
         ),
     ],
     swiftLanguageModes: [.v6]

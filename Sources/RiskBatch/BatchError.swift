@@ -19,6 +19,9 @@ public enum BatchError: Error, Equatable, Sendable, CustomStringConvertible {
     case badParameter(key: String, problem: String)
     /// `--strict`: the first problem found (data row number, column, reason; never the value).
     case strictStop(row: Int, column: String, reason: String)
+    /// The models of a run were compiled against different local columns (model files from
+    /// different folders that both declare `columns`): load them as one library.
+    case incompatibleModelFields(models: [String])
 
     public var description: String {
         switch self {
@@ -38,6 +41,8 @@ public enum BatchError: Error, Equatable, Sendable, CustomStringConvertible {
         case .badParameter(let k, let p): return "--param \(k): \(p)"
         case .strictStop(let r, let c, let reason):
             return "stopped at data row \(r)" + (c.isEmpty ? "" : ", column '\(c)'") + ": \(reason) (--strict)"
+        case .incompatibleModelFields(let models):
+            return "models \(models.joined(separator: ", ")) declare local columns differently; put their files in one --models-dir"
         }
     }
 }

@@ -31,7 +31,7 @@ enum ChunkParser {
         let decimalComma = layout.dialect.decimalComma
         var suspects: [String: Int] = [:]
         var converted: [String: Int] = [:]
-        let plausible = layout.fields.map { CanonicalSchema.fields[$0].plausible }
+        let plausible = layout.fields.map { layout.catalog.fields[$0].plausible }
         let n = bytes.count
         let nf = layout.fields.count
         let rawCount = layout.rawCount
@@ -64,6 +64,13 @@ enum ChunkParser {
         }
         let readers = layout.readers
         let vocabularies = layout.vocabularies
+        // Per slot, what is rare (code list, declared conversion, unit detection) as bits, so the
+        // hot loop reads one byte per cell instead of reference-counted containers.
+        let codeListBit: UInt8 = 1, conversionBit: UInt8 = 2, alternativesBit: UInt8 = 4
+        let slotFlags: [UInt8] = (0..<nf).map { s in
+            (layout.codes[s] != nil ? codeListBit : 0) | (layout.conversions[s] != nil ? conversionBit : 0)
+                | (layout.alternatives[s].isEmpty ? 0 : alternativesBit)
+        }
 
         values.withUnsafeMutableBufferPointer { values in
         states.withUnsafeMutableBufferPointer { states in
@@ -71,6 +78,7 @@ enum ChunkParser {
         spans.withUnsafeMutableBufferPointer { spans in
         roleCodes.withUnsafeBufferPointer { roleCodes in
         readers.withUnsafeBufferPointer { readers in
+        slotFlags.withUnsafeBufferPointer { slotFlags in
             var i = 0
             while i < n {
                 // Blank line (LF, CR or CRLF): no record.
@@ -82,18 +90,47 @@ enum ChunkParser {
                 var endOfRecord = false
                 while !endOfRecord {
                     let fieldStart = i
-                    let field = CSV.field(bytes, at: i, delimiter: delimiter)
-                    let contentStart = field.contentStart
-                    let contentEnd = field.contentEnd
-                    if field.malformed { bad = true }
-                    i = field.next
-                    endOfRecord = field.endOfRecord
+                    let contentStart: Int
+                    let contentEnd: Int
+                    let rawEnd: Int
+                    if i < n && bytes[i] != CSV.quote {
+                        // Unquoted field (the common case), scanned here; the same rules as
+                        // `CSV.field`: it ends at the delimiter, LF, CR (CRLF as one) or the end.
+                        var j = i
+                        while j < n {
+                            let b = bytes[j]
+                            if b == delimiter || b == CSV.lf || b == CSV.cr { break }
+                            j += 1
+                        }
+                        contentStart = i
+                        contentEnd = j
+                        rawEnd = j
+                        if j == n {
+                            i = n
+                            endOfRecord = true
+                        } else if bytes[j] == delimiter {
+                            i = j + 1
+                        } else {
+                            i = j + 1
+                            if bytes[j] == CSV.cr && i < n && bytes[i] == CSV.lf { i += 1 }
+                            endOfRecord = true
+                        }
+                    } else {
+                        let field = CSV.field(bytes, at: i, delimiter: delimiter)
+                        contentStart = field.contentStart
+                        contentEnd = field.contentEnd
+                        rawEnd = field.rawEnd
+                        if field.malformed { bad = true }
+                        i = field.next
+                        endOfRecord = field.endOfRecord
+                    }
                     if col < columnsExpected {
                         let role = roleCodes[col]
                         if role >= 0 {
                             let cellBytes = UnsafeBufferPointer(rebasing: bytes[contentStart..<contentEnd])
                             var cell: CellReader.Cell
-                            if let codeList = layout.codes[role] {
+                            let flags = slotFlags[role]
+                            if flags & codeListBit != 0, let codeList = layout.codes[role] {
                                 // Code lists map source words to canonical text first.
                                 let text = String(decoding: cellBytes, as: UTF8.self)
                                 let mapped = codeList[TextFolding.fold(text)] ?? text
@@ -105,10 +142,12 @@ enum ChunkParser {
                                 }
                             } else {
                             switch readers[role] {
-                            case .numeric: cell = CellReader.read(cellBytes, as: .numeric)
-                            case .binary: cell = CellReader.read(cellBytes, as: .binary)
+                            case .numeric: cell = CellReader.readNumber(cellBytes)
+                            case .binary:
+                                cell = CellReader.readNumber(cellBytes)
+                                if cell.state == .present && cell.value != 0 && cell.value != 1 { cell = .invalid }
                             case .code(let lo, let hi):
-                                let c = CellReader.read(cellBytes, as: .numeric)
+                                let c = CellReader.readNumber(cellBytes)
                                 cell = c.state == .present && (c.value != c.value.rounded() || c.value < lo || c.value > hi) ? .invalid : c
                             case .category(let v):
                                 cell = CellReader.read(cellBytes, as: .category(vocabularies[v]))
@@ -118,13 +157,13 @@ enum ChunkParser {
                                 cell = CellReader.read(cellBytes, as: .date)
                             }
                             }
-                            if cell.state == .present {
-                                if let conv = layout.conversions[role] {
+                            if cell.state == .present && flags != 0 {
+                                if flags & conversionBit != 0, let conv = layout.conversions[role] {
                                     cell.value = conv.apply(cell.value)
-                                } else if !layout.alternatives[role].isEmpty, let pl = plausible[role], !pl.contains(cell.value) {
+                                } else if flags & alternativesBit != 0, let pl = plausible[role], !pl.contains(cell.value) {
                                     // Unit detection: implausible here, plausible in another unit?
                                     for alt in layout.alternatives[role] where pl.contains(alt.apply(cell.value)) {
-                                        let key = CanonicalSchema.fields[layout.fields[role]].name + ":" + alt.unit
+                                        let key = layout.catalog.fields[layout.fields[role]].name + ":" + alt.unit
                                         suspects[key, default: 0] += 1
                                         if unitsAuto {
                                             cell.value = alt.apply(cell.value)
@@ -139,7 +178,7 @@ enum ChunkParser {
                         } else if role != Int.min {
                             let slot = -1 - role
                             spans[(row * rawCount + slot) * 2] = Int32(fieldStart)
-                            spans[(row * rawCount + slot) * 2 + 1] = Int32(field.rawEnd)
+                            spans[(row * rawCount + slot) * 2 + 1] = Int32(rawEnd)
                         }
                     }
                     col += 1
@@ -153,8 +192,9 @@ enum ChunkParser {
         }
         }
         }
+        }
 
-        var chunk = RecordChunk(count: rows)
+        var chunk = RecordChunk(count: rows, fieldCount: layout.catalog.fields.count)
         chunk.malformed = Array(malformed[0..<rows])
         for s in 0..<nf {
             chunk.columns[layout.fields[s]] = FieldColumn(

@@ -5,8 +5,12 @@
 // S₀(h) = exp(−H₀(h)·exp(mean_lp)), H₀ the fit's cumulative baseline hazard at zero covariates
 // (Efron or Breslow increments as the fit's ties), so that risk = 1 − exp(−H₀(h)·exp(lp)).
 // A logistic fit becomes `link: logistic` with its intercept: probability = 1/(1 + exp(−(β₀ + lp))).
-// Inputs are canonical fields only (numeric or 0/1, in canonical units) with the observed range
-// of the rows used as the valid range; terms become `linear`, `log`, `hinge` and `product` features named
+// Inputs are canonical numeric or 0/1 fields (in canonical units) or local columns, which the
+// file declares in `columns` (0/1 when every value used is 0 or 1, else numeric in the cohort's
+// unit) and `score` reads by name; a numeric input's valid range is the observed range of the rows
+// used. A stratified Cox fit becomes one stratum per value of the strata column (a canonical 0/1
+// field or a local `code` column, whole numbers 0-63), each with its own baseline survival and
+// the same coefficients. Terms become `linear`, `log`, `hinge` and `product` features named
 // as written. Provenance (input SHA-256, date, options, counts) goes into `notes`; the worked
 // examples are the first rows used, with risks computed here from the fit (unrounded percent),
 // which the engine must reproduce.
@@ -17,10 +21,12 @@ import RiskModels
 
 /// Why a fit cannot be written as a model file.
 public enum FittedModelError: Error, Equatable, Sendable {
-    /// The term reads a column that is not a numeric or 0/1 canonical field.
+    /// The term reads a canonical field that is not numeric or 0/1 (a category, a code, a date).
     case notCanonical(term: String, column: String)
-    /// Stratified Cox fits are not written (model strata select by category fields).
+    /// The fit is neither a Cox nor a logistic fit.
     case unsupportedFit
+    /// The strata column of a stratified fit is not whole numbers from 0 to 63.
+    case unsupportedStrata(column: String)
     /// Horizons must be whole years for model outcomes.
     case nonIntegerHorizon
     /// The generated file did not pass the model loader (a bug): the loader's message.
@@ -39,28 +45,65 @@ public enum FittedModelFile {
         _ outcome: FitOutcome, request: FitRequest, id: String, date: String, engine: String
     ) throws(FittedModelError) -> String {
         if let cox = outcome.cox {
-            guard request.strata == nil, cox.baseline.count == 1 else { throw .unsupportedFit }
+            guard request.strata != nil || cox.baseline.count == 1 else { throw .unsupportedFit }
             guard request.horizons.allSatisfy({ $0 == $0.rounded() }) else { throw .nonIntegerHorizon }
         } else if outcome.logistic == nil {
             throw .unsupportedFit
         }
         let formula: TermFormula
         do { formula = try TermFormula(parsing: request.terms) } catch { throw .unsupportedFit }
-        // Inputs: canonical numeric or 0/1 fields.
+        // Inputs: canonical numeric or 0/1 fields, or local columns declared in `columns`.
         var inputs: [[String: Any]] = []
+        var columns: [[String: Any]] = []
+        func addInput(_ column: String, term: String, strataCodes: ClosedRange<Int>? = nil) throws(FittedModelError) {
+            let values = outcome.usedColumns[column] ?? []
+            let lo = values.min() ?? 0, hi = values.max() ?? 0
+            if let index = CanonicalSchema.indexByName[column] {
+                switch CanonicalSchema.fields[index].kind {
+                case .numeric:
+                    inputs.append(["field": column, "min": lo, "max": hi, "note": "observed range of the fitting cohort"])
+                case .binary:
+                    inputs.append(["field": column])
+                default:
+                    throw .notCanonical(term: term, column: column)
+                }
+                return
+            }
+            if let codes = strataCodes {
+                columns.append(["name": column, "kind": "code", "min": codes.lowerBound, "max": codes.upperBound,
+                                "meaning": "stratum code (column \(column) of the fitting cohort)"])
+                inputs.append(["field": column])
+            } else if values.allSatisfy({ $0 == 0 || $0 == 1 }) {
+                columns.append(["name": column, "kind": "binary", "meaning": "0/1 column \(column) of the fitting cohort"])
+                inputs.append(["field": column])
+            } else {
+                columns.append(["name": column, "kind": "numeric", "unit": "as in the fitting cohort",
+                                "meaning": "column \(column) of the fitting cohort, in its unit"])
+                inputs.append(["field": column, "min": lo, "max": hi, "note": "observed range of the fitting cohort"])
+            }
+        }
         for column in formula.columns {
             let term = formula.terms.first { $0.factors.contains { $0.column == column } }!.name
-            guard let index = CanonicalSchema.indexByName[column] else { throw .notCanonical(term: term, column: column) }
-            let spec = CanonicalSchema.fields[index]
+            try addInput(column, term: term)
+        }
+        // Strata: the distinct values of the strata column, in the fit's order (sorted).
+        var strataValues: [Int] = []
+        if let column = request.strata, outcome.cox != nil {
             let values = outcome.usedColumns[column] ?? []
-            switch spec.kind {
-            case .numeric:
-                inputs.append(["field": column, "min": values.min() ?? 0, "max": values.max() ?? 0,
-                               "note": "observed range of the fitting cohort"])
-            case .binary:
-                inputs.append(["field": column])
-            default:
-                throw .notCanonical(term: term, column: column)
+            let distinct = Array(Set(values)).sorted()
+            guard distinct.allSatisfy({ $0 == $0.rounded() && $0 >= 0 && $0 <= 63 }) else { throw .unsupportedStrata(column: column) }
+            strataValues = distinct.map { Int($0) }
+            if !formula.columns.contains(column) {
+                if let index = CanonicalSchema.indexByName[column] {
+                    guard CanonicalSchema.fields[index].kind == .binary else { throw .unsupportedStrata(column: column) }
+                    inputs.append(["field": column])
+                } else {
+                    try addInput(column, term: column, strataCodes: strataValues.first!...strataValues.last!)
+                }
+            } else if CanonicalSchema.indexByName[column] == nil, let k = columns.firstIndex(where: { $0["name"] as? String == column }) {
+                // A strata column that is also a term is read as a code (its values are whole numbers).
+                columns[k] = ["name": column, "kind": "code", "min": strataValues.first!, "max": strataValues.last!,
+                              "meaning": "stratum code (column \(column) of the fitting cohort)"]
             }
         }
         // Features: one per factor (named as the term when the term is that factor), then products.
@@ -110,6 +153,8 @@ public enum FittedModelFile {
         }
         var outcomes: [[String: Any]] = []
         var equations: [String: Any] = [:]
+        /// Per stratum (index into the fit's baselines): outcome id → equation.
+        var strataEquations: [[String: Any]] = []
         var examples: [[String: Any]] = []
         let n = outcome.cox?.n ?? outcome.logistic!.n
         let exampleRows = 0..<min(3, n)
@@ -132,30 +177,43 @@ public enum FittedModelFile {
         if let fit = outcome.cox {
         var meanLP = 0.0
         for (b, m) in zip(fit.coefficients, fit.means) { meanLP += b * m }
-        let baseline = fit.baseline[0]
+        let strataCount = fit.baseline.count
+        strataEquations = Array(repeating: [:], count: strataCount)
         for h in horizons {
             let oid = "event_\(h)"
             outcomes.append(["id": oid, "horizon_years": h, "column": "\(id)_event_\(h)y",
                              "description": "event (column \(request.event)) within \(h) years, as fitted"])
-            let s0 = Foundation.exp(-baseline.cumulativeHazard(at: Double(h), ties: fit.ties) * Foundation.exp(meanLP))
-            equations[oid] = ["coefficients": coefficients, "baseline_survival": s0, "mean_linear_predictor": meanLP]
+            for k in 0..<strataCount {
+                let s0 = Foundation.exp(-fit.baseline[k].cumulativeHazard(at: Double(h), ties: fit.ties) * Foundation.exp(meanLP))
+                strataEquations[k][oid] = ["coefficients": coefficients, "baseline_survival": s0, "mean_linear_predictor": meanLP]
+            }
         }
-        // Worked examples: the first rows used.
-        for i in exampleRows {
+        // Worked examples: the first rows used, and the first row of each stratum not among them.
+        var rowsForExamples = Array(exampleRows)
+        if let column = request.strata, let values = outcome.usedColumns[column] {
+            for v in strataValues where !rowsForExamples.contains(where: { Int(values[$0]) == v }) {
+                if let i = values.firstIndex(of: Double(v)) { rowsForExamples.append(i) }
+            }
+        }
+        for i in rowsForExamples {
             let lp = linearPredictor(i)
+            let k = request.strata.flatMap { c in outcome.usedColumns[c].flatMap { strataValues.firstIndex(of: Int($0[i])) } } ?? 0
             var expected: [String: Double] = [:]
             for h in horizons {
-                let risk = -Foundation.expm1(-baseline.cumulativeHazard(at: Double(h), ties: fit.ties) * Foundation.exp(lp))
+                let risk = -Foundation.expm1(-fit.baseline[k].cumulativeHazard(at: Double(h), ties: fit.ties) * Foundation.exp(lp))
                 expected["\(id)_event_\(h)y"] = 100 * risk
             }
+            var inputsOfRow = exampleInputs(i)
+            if let c = request.strata { inputsOfRow[c] = outcome.usedColumns[c]![i] }
             examples.append(["source": "row \(i + 1) of the rows used, risk computed from the fit",
-                             "inputs": exampleInputs(i), "expected": expected, "tolerance_pp": 1e-6])
+                             "inputs": inputsOfRow, "expected": expected, "tolerance_pp": 1e-6])
         }
         }
         let isCox = outcome.cox != nil
         var options = ["--family \(request.family.rawValue)", "--event \(request.event)", "--terms '\(request.terms)'"]
         if isCox { options += ["--time \(request.time ?? "")", "--ties \(request.ties.rawValue)"] }
         if let w = request.weights { options.append("--weights \(w)") }
+        if let c = request.strata, isCox { options.append("--strata \(c)") }
         if isCox { options.append("--horizons \(request.horizons.map { FitSummary.horizonKey($0) }.joined(separator: ","))") }
         let method = isCox ? "Cox, \(request.ties.rawValue) ties" : "logistic, IRLS"
         let counts = outcome.cox.map { "rows used \($0.n), events \($0.events), iterations \($0.iterations)" }
@@ -178,16 +236,24 @@ public enum FittedModelFile {
                 "options: " + options.joined(separator: " "),
                 counts,
                 formulaNote,
-                "valid ranges are the observed ranges of the fitting cohort; inputs are canonical fields in canonical units",
+                "valid ranges are the observed ranges of the fitting cohort; canonical inputs are in canonical units, local columns (columns) in the cohort's units",
             ],
             "outcomes": outcomes,
+            "columns": columns,
             "inputs": inputs,
             "exclusions": [] as [Any],
             "features": features,
             "link": isCox ? "cox" : "logistic",
-            "strata": [["id": "all", "when": [String: Any](), "equations": equations]],
+            "strata": strataStanzas(),
             "examples": examples,
         ]
+        func strataStanzas() -> [[String: Any]] {
+            guard outcome.cox != nil else { return [["id": "all", "when": [String: Any](), "equations": equations]] }
+            guard let column = request.strata else { return [["id": "all", "when": [String: Any](), "equations": strataEquations[0]]] }
+            return strataValues.enumerated().map { k, v in
+                ["id": "\(column)_\(v)", "when": [column: [String(v)]], "equations": strataEquations[k]]
+            }
+        }
         let text: String
         do {
             let data = try JSONSerialization.data(withJSONObject: model, options: [.prettyPrinted, .sortedKeys])

@@ -14,6 +14,8 @@ public struct InputLayout: Sendable {
 
     /// Header names as written (after BOM and quote removal).
     public let header: [String]
+    /// The fields the run can read (canonical, then the local columns of its models).
+    public let catalog: FieldCatalog
     let roles: [Role]
     /// Canonical field indexes parsed, by slot.
     let fields: [Int]
@@ -48,8 +50,11 @@ public struct InputLayout: Sendable {
     public let mappingNotes: [String]
 
     /// Builds the layout; `needed` are canonical field indexes any model or flag reads.
-    public init(header: [String], needed: Set<Int>, mapping: Mapping? = nil, dialect: InputDialect = .standard) throws(BatchError) {
+    public init(
+        header: [String], needed: Set<Int>, mapping: Mapping? = nil, dialect: InputDialect = .standard, fields catalog: FieldCatalog = .canonical
+    ) throws(BatchError) {
         self.header = header
+        self.catalog = catalog
         self.dialect = dialect
         var roles: [Role] = []
         var fields: [Int] = []
@@ -77,7 +82,7 @@ public struct InputLayout: Sendable {
                 idSeen = true
                 roles.append(.raw(slot: 0))
                 identifying.insert(0)
-            } else if let key, let fi = CanonicalSchema.indexByName[key] {
+            } else if let key, let fi = catalog.indexByName[key] {
                 if let first = seen[fi] {
                     if mapping != nil {
                         notes.append("\(key): columns \(first + 1) and \(c + 1) both map to it; the first is used")
@@ -90,7 +95,7 @@ public struct InputLayout: Sendable {
                 if needed.contains(fi) {
                     roles.append(.field(slot: fields.count))
                     fields.append(fi)
-                    kinds.append(CanonicalSchema.fields[fi].kind)
+                    kinds.append(catalog.fields[fi].kind)
                     conversions.append(rule?.conversion)
                     codes.append(rule?.codes)
                 } else {
@@ -107,18 +112,18 @@ public struct InputLayout: Sendable {
             }
         }
         if seen.isEmpty && !idSeen {
-            throw .noKnownColumn(expected: needed.sorted().map { CanonicalSchema.fields[$0].name })
+            throw .noKnownColumn(expected: needed.sorted().map { catalog.fields[$0].name })
         }
         self.conversions = conversions
         self.codes = codes
         self.alternatives = zip(fields, conversions).map { fi, conv in
-            conv == nil ? Units.alternatives(CanonicalSchema.fields[fi].name) : []
+            conv == nil ? Units.alternatives(catalog.fields[fi].name) : []
         }
         self.identifyingRaw = identifying
         self.markedIdentifyingRaw = marked
         self.mappingNotes = notes
         var fc: [String: Int] = [:]
-        for (fi, c) in seen { fc[CanonicalSchema.fields[fi].name] = c }
+        for (fi, c) in seen { fc[catalog.fields[fi].name] = c }
         if let i = header.indices.first(where: { fieldName($0) == "id" }) { fc["id"] = i }
         self.fieldColumns = fc
         self.roles = roles
@@ -140,7 +145,7 @@ public struct InputLayout: Sendable {
         self.vocabularies = vocabularies
         self.hasID = hasID
         self.passThrough = pass
-        self.absentFields = needed.filter { seen[$0] == nil }.sorted().map { CanonicalSchema.fields[$0].name }
+        self.absentFields = needed.filter { seen[$0] == nil }.sorted().map { catalog.fields[$0].name }
     }
 
     /// Header matching ignores ASCII case and surrounding spaces.

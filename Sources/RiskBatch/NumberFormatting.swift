@@ -29,6 +29,49 @@ enum NumberFormatting {
         appendSlow(value, digits: digits, to: &out)
     }
 
+    /// Appends `value` with `digits` decimals (the same digits as the array version).
+    @inline(__always)
+    static func appendFixed(_ value: Double, digits: Int, to out: inout ByteWriter) {
+        let scaled = value * powersOfTen[digits]
+        if value >= 0, scaled < 1e15 {
+            let fl = scaled.rounded(.down)
+            let frac = scaled - fl
+            if abs(frac - 0.5) > 1e-6 {
+                // At most 16 integer digits, the point and `digits` decimals.
+                out.reserve(18 + digits)
+                var r = UInt64(fl) + (frac > 0.5 ? 1 : 0)
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
+                    var n = 0
+                    repeat {
+                        buf[n] = 0x30 + UInt8(truncatingIfNeeded: r % 10)
+                        r /= 10
+                        n += 1
+                    } while r > 0
+                    while n <= digits {
+                        buf[n] = 0x30
+                        n += 1
+                    }
+                    var i = n - 1
+                    while i >= digits {
+                        out.appendUnchecked(buf[i])
+                        i -= 1
+                    }
+                    if digits > 0 {
+                        out.appendUnchecked(0x2E)
+                        while i >= 0 {
+                            out.appendUnchecked(buf[i])
+                            i -= 1
+                        }
+                    }
+                }
+                return
+            }
+        }
+        var slow: [UInt8] = []
+        appendSlow(value, digits: digits, to: &slow)
+        out.append(contentsOf: slow)
+    }
+
     /// Appends r / 10^digits with exactly `digits` decimals (r is the rounded scaled value).
     @inline(__always)
     static func appendScaled(_ r: UInt64, digits: Int, to out: inout [UInt8]) {

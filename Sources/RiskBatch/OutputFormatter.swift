@@ -32,6 +32,13 @@ final class OutputFormatter: Sendable {
     let pseudonymKey: [UInt8]?
     /// Per field slot, the input column's header (for the rejects file).
     let slotColumns: [String]
+    /// Every flag's bytes in one array: band flags (`bandFlagSpans`, model · bands + band), the
+    /// urgent-BP flag and the alert rules' ids (`ruleFlagSpans`); the longest flags cell possible.
+    let flagBytes: [UInt8]
+    let bandFlagSpans: [(start: Int, end: Int)]
+    let urgentFlagSpan: (start: Int, end: Int)
+    let ruleFlagSpans: [(start: Int, end: Int)]
+    let flagBytesMax: Int
     let sbpField = CanonicalSchema.indexByName["sbp"]!
     let dbpField = CanonicalSchema.indexByName["dbp"]!
 
@@ -46,6 +53,16 @@ final class OutputFormatter: Sendable {
         let urgentCode = options.flags.bloodPressure.urgent.code
         self.writesUrgentFlag = !(options.alertRules?.rules.contains { $0.id == urgentCode } ?? false)
         self.ruleFlags = options.alertRules?.rules.map { Array($0.id.utf8) } ?? []
+        var flat: [UInt8] = []
+        func add(_ b: [UInt8]) -> (start: Int, end: Int) {
+            flat.append(contentsOf: b)
+            return (flat.count - b.count, flat.count)
+        }
+        self.bandFlagSpans = bandFlags.flatMap { $0.map(add) }
+        self.urgentFlagSpan = add(urgentFlag)
+        self.ruleFlagSpans = ruleFlags.map(add)
+        self.flagBytes = flat
+        self.flagBytesMax = flat.count + bandFlagSpans.count + ruleFlagSpans.count + 1
         let firstPass = layout.hasID ? 1 : 0
         let passSlots = Array(firstPass..<(firstPass + layout.passThrough.count))
         self.pseudonymKey = options.pseudonymisationKey
@@ -72,7 +89,7 @@ final class OutputFormatter: Sendable {
     }
 
     /// Canonical field indexes written after the pass-through columns.
-    var keptFields: [Int] { options.keepFields.compactMap { CanonicalSchema.indexByName[$0] } }
+    var keptFields: [Int] { options.keepFields.compactMap { layout.catalog.indexByName[$0] } }
 
     /// A canonical value as text: numbers in shortest round-trip form (whole numbers without a
     /// decimal point), categories by name, dates as yyyy-mm-dd, countries as ISO3.
@@ -140,26 +157,24 @@ final class OutputFormatter: Sendable {
         counts.status = Array(repeating: [:], count: nm)
         let nBands = options.flags.riskBands.bands.count
         var bandTally = [Int](repeating: 0, count: nm * nBands)
-        var statusText: [[RowStatus: [UInt8]]] = Array(repeating: [:], count: nm)
-        var statusTally: [[RowStatus: Int]] = Array(repeating: [:], count: nm)
         var okTally = [Int](repeating: 0, count: nm)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + n * (16 + nm * 24))
+        var w = ByteWriter(capacity: bytes.count + n * (16 + nm * 24))
         var placeholders: [Int] = []
         let key = pseudonymKey.map { SymmetricKey(data: $0) }
 
-        // Flat, row-major copies for the hot loop: risks (rows × output columns), statuses
-        // (rows × models), the band risk per model (NaN when none) and urgent-BP marks.
-        let riskColumns = scores.flatMap { $0.risks }
-        let nr = riskColumns.count
-        var risks = [Double](repeating: .nan, count: n * nr)
-        for (c, col) in riskColumns.enumerated() { for r in 0..<n { risks[r * nr + c] = col[r] } }
-        var statuses = [RowStatus](repeating: .ok, count: n * nm)
-        var bandRisk = [Double](repeating: .nan, count: n * nm)
+        // Flat, column-major copies for the hot loop: risks (output column · n + row), statuses
+        // (model · n + row), the column of each model's band risk (−1 when none).
+        var riskFlat: [Double] = []
+        riskFlat.reserveCapacity(n * columnDigits.count)
+        var bandColumn = [Int](repeating: -1, count: nm)
+        var statusFlat: [RowStatus] = []
+        statusFlat.reserveCapacity(n * nm)
         for (m, sc) in scores.enumerated() {
-            for r in 0..<n { statuses[r * nm + m] = sc.statuses[r] }
-            if let o = bandOutcome[m] { for r in 0..<n { bandRisk[r * nm + m] = sc.risks[o][r] } }
+            if let o = bandOutcome[m] { bandColumn[m] = riskFlat.count / max(n, 1) + o }
+            for col in sc.risks { riskFlat.append(contentsOf: col) }
+            statusFlat.append(contentsOf: sc.statuses)
         }
+        let nr = n > 0 ? riskFlat.count / n : columnDigits.count
         var urgent = [Bool](repeating: false, count: n)
         let sbp = parsed.records.columns[sbpField]
         let dbp = parsed.records.columns[dbpField]
@@ -175,118 +190,150 @@ final class OutputFormatter: Sendable {
             if rules.isUrgent(sbp: s, dbp: d) { urgent[r] = true; urgentCount += 1 }
         }
         // Alert rules, evaluated over the chunk's columns (inputs as read or derived, model outputs).
-        var fired: [[Bool]] = []
+        var firedFlat: [Bool] = []
         var ruleTally = [Int](repeating: 0, count: ruleFlags.count)
         if let alertRules = options.alertRules {
-            fired = alertRules.evaluate(rows: n, columns: alertRules.chunkColumns(chunk: parsed.records, models: models, scores: scores))
+            for f in alertRules.evaluate(rows: n, columns: alertRules.chunkColumns(chunk: parsed.records, models: models, scores: scores)) {
+                firedFlat.append(contentsOf: f)
+            }
         }
+        let nRules = n > 0 ? firedFlat.count / n : 0
         let rawCount = parsed.rawCount
         let bandBounds = rules.riskBands.bands.compactMap(\.below)
+        // Status texts met in this chunk: (model, status) → text bytes and count, searched linearly
+        // (a chunk has few distinct statuses), the last hit per model first.
+        var seenModel: [Int] = []
+        var seenStatus: [RowStatus] = []
+        var seenCount: [Int] = []
+        var seenText: [[UInt8]] = []
+        var lastSeen = [Int](repeating: -1, count: nm)
+        // Room for a typical row, reserved once per row so most appends do not grow the buffer
+        // (every append still checks its own room).
+        let fixedRowBytes = 2 + nr + nm + flagBytesMax + keptFields.count * 2
 
-        risks.withUnsafeBufferPointer { risks in
-        statuses.withUnsafeBufferPointer { statuses in
-        bandRisk.withUnsafeBufferPointer { bandRisk in
+        riskFlat.withUnsafeBufferPointer { risks in
+        statusFlat.withUnsafeBufferPointer { statuses in
+        firedFlat.withUnsafeBufferPointer { fired in
+        flagBytes.withUnsafeBufferPointer { flagBytes in
         parsed.rawSpans.withUnsafeBufferPointer { spans in
+        parsed.records.malformed.withUnsafeBufferPointer { malformed in
             for r in 0..<n {
+                w.reserve(fixedRowBytes)
                 // id
                 if layout.hasID {
                     let s = Int(spans[r * rawCount * 2]), e = Int(spans[r * rawCount * 2 + 1])
                     if e > s {
                         if let key {
-                            out.append(contentsOf: pseudonym(UnsafeBufferPointer(rebasing: bytes[s..<e]), key))
+                            w.append(contentsOf: pseudonym(UnsafeBufferPointer(rebasing: bytes[s..<e]), key))
                         } else {
-                            appendRaw(UnsafeBufferPointer(rebasing: bytes[s..<e]), to: &out)
+                            appendRaw(UnsafeBufferPointer(rebasing: bytes[s..<e]), to: &w)
                         }
                     }
                 } else {
-                    placeholders.append(out.count)
+                    placeholders.append(w.count)
                 }
                 // risks
                 for c in 0..<nr {
-                    out.append(0x2C)
-                    let v = risks[r * nr + c]
+                    w.append(0x2C)
+                    let v = risks[c * n + r]
                     if v.isNaN { continue }
                     if let labels = columnLabels[c] {
-                        out.append(contentsOf: labels[Int(v)])
+                        w.append(contentsOf: labels[Int(v)])
                     } else {
-                        NumberFormatting.appendFixed(v, digits: columnDigits[c], to: &out)
+                        NumberFormatting.appendFixed(v, digits: columnDigits[c], to: &w)
                     }
                 }
                 // statuses
                 for m in 0..<nm {
-                    out.append(0x2C)
-                    let st = statuses[r * nm + m]
-                    if st == .ok {
-                        out.append(contentsOf: okBytes)
+                    w.append(0x2C)
+                    let st = statuses[m * n + r]
+                    if st.kind == .ok && st == .ok {
+                        w.append(contentsOf: okBytes)
                         okTally[m] += 1
                         continue
                     }
-                    statusTally[m][st, default: 0] += 1
-                    if let t = statusText[m][st] {
-                        out.append(contentsOf: t)
-                    } else {
-                        let t = Array(models[m].render(st).utf8)
-                        statusText[m][st] = t
-                        out.append(contentsOf: t)
+                    var hit = lastSeen[m]
+                    if hit < 0 || seenStatus[hit] != st {
+                        hit = -1
+                        for k in seenStatus.indices where seenModel[k] == m && seenStatus[k] == st { hit = k; break }
+                        if hit < 0 {
+                            seenModel.append(m)
+                            seenStatus.append(st)
+                            seenCount.append(0)
+                            seenText.append(Array(models[m].render(st).utf8))
+                            hit = seenStatus.count - 1
+                        }
+                        lastSeen[m] = hit
                     }
+                    seenCount[hit] += 1
+                    w.append(contentsOf: seenText[hit])
                 }
                 // flags
-                out.append(0x2C)
+                w.append(0x2C)
                 var first = true
                 for m in 0..<nm {
-                    let v = bandRisk[r * nm + m]
+                    let bc = bandColumn[m]
+                    if bc < 0 { continue }
+                    let v = risks[bc * n + r]
                     if v.isNaN { continue }
                     var b = 0
                     while b < bandBounds.count && v >= bandBounds[b] { b += 1 }
                     bandTally[m * nBands + b] += 1
-                    if !first { out.append(0x3B) }
-                    out.append(contentsOf: bandFlags[m][b])
+                    if !first { w.append(0x3B) }
+                    let span = bandFlagSpans[m * nBands + b]
+                    w.append(contentsOf: UnsafeBufferPointer(rebasing: flagBytes[span.start..<span.end]))
                     first = false
                 }
                 if urgent[r] {
-                    if !first { out.append(0x3B) }
-                    out.append(contentsOf: urgentFlag)
+                    if !first { w.append(0x3B) }
+                    w.append(contentsOf: UnsafeBufferPointer(rebasing: flagBytes[urgentFlagSpan.start..<urgentFlagSpan.end]))
                     first = false
                 }
-                if !parsed.records.malformed[r] {
-                    for k in 0..<fired.count where fired[k][r] {
-                        if !first { out.append(0x3B) }
-                        out.append(contentsOf: ruleFlags[k])
+                if !malformed[r] {
+                    for k in 0..<nRules where fired[k * n + r] {
+                        if !first { w.append(0x3B) }
+                        let span = ruleFlagSpans[k]
+                        w.append(contentsOf: UnsafeBufferPointer(rebasing: flagBytes[span.start..<span.end]))
                         ruleTally[k] += 1
                         first = false
                     }
                 }
                 // pass-through
                 // (With --pseudonymise a malformed row's cells may be shifted: none is echoed.)
-                let echo = key == nil || !parsed.records.malformed[r]
+                let echo = key == nil || !malformed[r]
                 for k in writtenRaw {
-                    out.append(0x2C)
+                    w.append(0x2C)
                     let s = Int(spans[(r * rawCount + k) * 2]), e = Int(spans[(r * rawCount + k) * 2 + 1])
                     guard e > s, echo else { continue }
                     if let key, hashedRaw[k] {
-                        out.append(contentsOf: pseudonym(UnsafeBufferPointer(rebasing: bytes[s..<e]), key))
+                        w.append(contentsOf: pseudonym(UnsafeBufferPointer(rebasing: bytes[s..<e]), key))
                     } else {
-                        appendRaw(UnsafeBufferPointer(rebasing: bytes[s..<e]), to: &out)
+                        appendRaw(UnsafeBufferPointer(rebasing: bytes[s..<e]), to: &w)
                     }
                 }
                 // kept canonical fields
                 for fi in keptFields {
-                    out.append(0x2C)
+                    w.append(0x2C)
                     if let col = parsed.records.columns[fi], col.states[r] == .present {
-                        out.append(contentsOf: Self.canonicalText(col.values[r], CanonicalSchema.fields[fi].kind).utf8)
+                        w.append(contentsOf: Array(Self.canonicalText(col.values[r], layout.catalog.fields[fi].kind).utf8))
                     }
                 }
-                out.append(0x0A)
+                w.append(0x0A)
             }
         }
         }
         }
         }
+        }
+        }
+        var statusTally: [[[UInt8]: Int]] = Array(repeating: [:], count: nm)
+        for k in seenStatus.indices { statusTally[seenModel[k]][seenText[k], default: 0] += seenCount[k] }
+        let out = w.bytes()
         counts.bands = (0..<nm).map { m in Array(bandTally[(m * nBands)..<((m + 1) * nBands)]) }
         for m in 0..<nm {
             if okTally[m] > 0 { counts.status[m]["ok", default: 0] += okTally[m] }
-            for (st, c) in statusTally[m] {
-                counts.status[m][String(decoding: statusText[m][st]!, as: UTF8.self), default: 0] += c
+            for (text, c) in statusTally[m] {
+                counts.status[m][String(decoding: text, as: UTF8.self), default: 0] += c
             }
         }
         if urgentCount > 0 { counts.flags[String(decoding: urgentFlag, as: UTF8.self)] = urgentCount }
@@ -314,7 +361,7 @@ final class OutputFormatter: Sendable {
                 case .invalid:
                     out.append(RowProblem(row: r, column: slotColumns[slot], reason: "invalid"))
                 case .present:
-                    if let pl = CanonicalSchema.fields[fi].plausible, !pl.contains(col.values[r]) {
+                    if let pl = layout.catalog.fields[fi].plausible, !pl.contains(col.values[r]) {
                         out.append(RowProblem(row: r, column: slotColumns[slot], reason: "out_of_range"))
                     }
                 case .missing:
@@ -327,9 +374,11 @@ final class OutputFormatter: Sendable {
 
     /// A pass-through field as it was. The output is comma-separated: an unquoted field of an
     /// input with another delimiter is quoted when it needs it (a quoted field already is).
-    private func appendRaw(_ field: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    private func appendRaw(_ field: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter) {
         if layout.dialect.delimiter != CSV.comma, field.first != CSV.quote {
-            CSV.appendField(field, to: &out)
+            var quoted: [UInt8] = []
+            CSV.appendField(field, to: &quoted)
+            out.append(contentsOf: quoted)
         } else {
             out.append(contentsOf: field)
         }

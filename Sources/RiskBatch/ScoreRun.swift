@@ -217,12 +217,20 @@ public struct MemorySource: ByteSource {
 
 /// Runs a scoring job.
 public enum ScoreRun {
-    /// Canonical fields a run reads: every model's inputs plus SBP and DBP for the flags.
-    public static func neededFields(_ models: [CompiledModel], derivations: [Derivation] = [], keep: [String] = []) -> Set<Int> {
-        var s = Set<Int>(keep.compactMap { CanonicalSchema.indexByName[$0] })
+    /// The fields of a run over `models`: canonical, then the local columns of their library;
+    /// nil when two models were compiled against different local columns.
+    public static func fieldCatalog(_ models: [CompiledModel]) -> FieldCatalog? {
+        FieldCatalog.merged(models.flatMap { [$0.fields] + ($0.fallback.map { [$0.model.fields] } ?? []) })
+    }
+
+    /// Fields a run reads (indexes in `fields`): every model's inputs plus SBP and DBP for the flags.
+    public static func neededFields(
+        _ models: [CompiledModel], derivations: [Derivation] = [], keep: [String] = [], fields: FieldCatalog = .canonical
+    ) -> Set<Int> {
+        var s = Set<Int>(keep.compactMap { fields.indexByName[$0] })
         for m in models {
             for f in m.requiredFields + (m.fallback?.model.requiredFields ?? []) {
-                if let i = CanonicalSchema.indexByName[f] { s.insert(i) }
+                if let i = fields.indexByName[f] { s.insert(i) }
             }
         }
         s.formUnion(Evaluator(models: models, derivations: derivations).derivationSources)
@@ -261,9 +269,13 @@ public enum ScoreRun {
         var inputBytes = head.length
         buffer.removeFirst(head.length)
 
+        guard let catalog = fieldCatalog(options.models) else { throw .incompatibleModelFields(models: options.models.map(\.id)) }
         let layout = try InputLayout(
-            header: header, needed: neededFields(options.models, derivations: options.derivations, keep: options.keepFields + (options.alertRules?.canonicalFields ?? [])),
-            mapping: options.mapping, dialect: dialect)
+            header: header,
+            needed: neededFields(
+                options.models, derivations: options.derivations, keep: options.keepFields + (options.alertRules?.canonicalFields ?? []),
+                fields: catalog),
+            mapping: options.mapping, dialect: dialect, fields: catalog)
         let formatter = OutputFormatter(options: options, layout: layout)
         try sink.write(formatter.headerLine())
 
@@ -274,7 +286,7 @@ public enum ScoreRun {
         summary.bandCodes = options.flags.riskBands.bands.map(\.code)
         for code in options.flags.codes(models: summary.modelIDs) { summary.flagCounts[code] = 0 }
         let ruleOnly = Set(options.alertRules?.canonicalFields ?? []).subtracting(
-            neededFields(options.models, derivations: options.derivations, keep: options.keepFields).map { CanonicalSchema.fields[$0].name })
+            neededFields(options.models, derivations: options.derivations, keep: options.keepFields, fields: catalog).map { catalog.fields[$0].name })
         summary.absentFields = layout.absentFields.filter { name in
             !ruleOnly.contains(name) && !(CanonicalSchema.indexByName[name].map { options.parameters.values[$0] != nil } ?? false)
         }

@@ -66,6 +66,21 @@ public enum CellReader {
         }
     }
 
+    /// `read(bytes, as: .numeric)` for the hot loop: an unpadded cell goes straight to
+    /// `parseDecimal`; anything else (empty, spaces) takes the general path.
+    @inlinable @inline(__always)
+    public static func readNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Cell {
+        let n = bytes.count
+        if n > 0 {
+            let a = bytes[0], z = bytes[n - 1]
+            if a != 0x20 && a != 0x09 && z != 0x20 && z != 0x09 {
+                guard let v = parseDecimal(bytes) else { return .invalid }
+                return Cell(value: v, state: .present)
+            }
+        }
+        return read(bytes, as: .numeric)
+    }
+
     /// Matches a category word: ASCII case folded on the fast path; other text is lower-cased
     /// with Unicode rules and compared with canonical equivalence (so NFC and NFD agree).
     public static func matchCategory(_ s: UnsafeBufferPointer<UInt8>, _ vocabulary: Vocabulary) -> Int? {
@@ -101,13 +116,15 @@ public enum CellReader {
     public static func parseDecimal(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
         let n = s.count
         if n == 0 { return nil }
-        // Fast path: digits with at most one dot, at most 15 digits in all.
-        if n <= 16 {
+        // Fast path: an optional minus, digits with at most one dot, at most 15 digits in all.
+        if n <= 17 {
             var mantissa: UInt64 = 0
             var digits = 0
             var dot = -1
             var ok = true
-            for i in 0..<n {
+            let negative = s[0] == 0x2D
+            let first = negative ? 1 : 0
+            for i in first..<n {
                 let b = s[i]
                 let d = b &- 0x30
                 if d < 10 {
@@ -120,10 +137,11 @@ public enum CellReader {
                     break
                 }
             }
-            if ok && digits > 0 && digits <= 15 && dot != 0 && dot != n - 1 {
+            if ok && digits > 0 && digits <= 15 && dot != first && dot != n - 1 {
                 let frac = dot < 0 ? 0 : n - 1 - dot
                 let m = Double(mantissa)
-                return frac == 0 ? m : m / powersOfTen[frac]
+                let v = frac == 0 ? m : m / powersOfTen[frac]
+                return negative ? -v : v
             }
         }
         return parseDecimalSlow(s)

@@ -29,9 +29,11 @@ public struct RecordChunk: Sendable {
     /// Fields filled in by a derivation (e.g. eGFR from creatinine): per field index, per row.
     public var derived: [Int: [Bool]] = [:]
 
-    public init(count: Int) {
+    /// An empty chunk of `count` rows with room for `fieldCount` fields (the run's
+    /// `FieldCatalog`: canonical fields, then local ones).
+    public init(count: Int, fieldCount: Int = CanonicalSchema.fields.count) {
         self.count = count
-        self.columns = [FieldColumn?](repeating: nil, count: CanonicalSchema.fields.count)
+        self.columns = [FieldColumn?](repeating: nil, count: fieldCount)
         self.malformed = [Bool](repeating: false, count: count)
     }
 
@@ -46,9 +48,9 @@ public struct RecordChunk: Sendable {
 
     /// Builds a chunk from rows of text values keyed by field name (tests, small inputs). Uses
     /// the same cell reader as the CSV pipeline.
-    public static func fromTextRows(_ rows: [[String: String]]) -> RecordChunk {
-        var chunk = RecordChunk(count: rows.count)
-        for (fi, spec) in CanonicalSchema.fields.enumerated() {
+    public static func fromTextRows(_ rows: [[String: String]], fields: FieldCatalog = .canonical) -> RecordChunk {
+        var chunk = RecordChunk(count: rows.count, fieldCount: fields.fields.count)
+        for (fi, spec) in fields.fields.enumerated() {
             guard rows.contains(where: { $0[spec.name] != nil }) else { continue }
             var col = FieldColumn(count: rows.count)
             for (r, row) in rows.enumerated() {

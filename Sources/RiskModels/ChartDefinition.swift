@@ -146,12 +146,12 @@ extension ModelLoader {
     /// Decodes and compiles one file, model or chart, by its `format`.
     public static func compileAny(
         json: String, file: String, tableText: (String) -> String? = ModelLoader.embeddedFile,
-        tables cache: DataTableCache = DataTableCache()
+        tables cache: DataTableCache = DataTableCache(), fields: FieldCatalog = .canonical
     ) throws(ModelFileError) -> CompiledModel {
         struct Peek: Decodable { let format: String? }
         let format = (try? JSONDecoder().decode(Peek.self, from: Data(json.utf8)))?.format
         if format == chartFormat { return try compileChart(json: json, file: file) }
-        return try compile(json: json, file: file, tableText: tableText, tables: cache)
+        return try compile(json: json, file: file, tableText: tableText, tables: cache, fields: fields)
     }
 
     /// Decodes, validates and compiles a chart file.

@@ -11,6 +11,9 @@ public final class FallbackModel: Sendable {
 /// dependency order with cache keys, coefficients as a p × (equations · strata) matrix.
 public struct CompiledModel: Sendable {
     public let definition: ModelDefinition
+    /// The fields it was compiled against: canonical, then the local columns of its library
+    /// (field indexes in the compiled model refer to this catalog).
+    public let fields: FieldCatalog
     /// The file it came from (path relative to Models/, or the path given).
     public let file: String
     /// The file's text as loaded (for checksums in run manifests); nil when compiled from a value.
@@ -167,17 +170,17 @@ public struct CompiledModel: Sendable {
     var hasFlooredInputs: Bool { inputs.contains(where: \.floor) }
     /// The reasons `not_applicable` may carry.
     public var notApplicableReasons: [String] { reasons }
-    /// Canonical fields the model reads.
+    /// Fields (canonical or local) the model reads.
     public var requiredFields: [String] {
         var names = inputs.map(\.name)
-        for e in exclusions { names.append(CanonicalSchema.fields[e.field].name) }
-        if let r = recalibrationField { names.append(CanonicalSchema.fields[r].name) }
+        for e in exclusions { names.append(fields.fields[e.field].name) }
+        if let r = recalibrationField { names.append(fields.fields[r].name) }
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }
     }
 
     init(
-        definition: ModelDefinition, file: String, inputs: [InputRule], exclusions: [ExclusionRule],
+        definition: ModelDefinition, fields: FieldCatalog, file: String, inputs: [InputRule], exclusions: [ExclusionRule],
         reasons: [String], features: [FeatureStep], strata: [StratumRule], outcomes: [OutcomeRule],
         equationCount: Int, coefficients: [Double], baselineLogSurvival: [Double],
         meanLinearPredictor: [Double], intercepts: [Double], recalibrationField: Int?,
@@ -192,6 +195,7 @@ public struct CompiledModel: Sendable {
         self.ratioChecks = ratioChecks
         self.outcomeNotes = outcomeNotes
         self.definition = definition
+        self.fields = fields
         self.file = file
         var columns: [String] = []
         var digits: [Int?] = []

@@ -14,6 +14,8 @@ import RiskCore
 struct FeatureContext {
     let definition: ModelDefinition
     let file: String
+    /// The fields the model may read (canonical, then its local columns).
+    let catalog: FieldCatalog
     /// `features[i]`, for errors.
     let key: String
     let inputFields: Set<Int>
@@ -30,7 +32,7 @@ struct FeatureContext {
     /// The feature's `input`, which must be one of the model's inputs.
     func input(_ f: ModelDefinition.Feature) throws(ModelFileError) -> Int {
         guard let name = f.input else { throw bad(".input", "a \(f.kind) feature needs an input") }
-        guard let fi = CanonicalSchema.indexByName[name], inputFields.contains(fi) else {
+        guard let fi = catalog.indexByName[name], inputFields.contains(fi) else {
             throw bad(".input", "\"\(name)\" must be one of the model's inputs")
         }
         return fi
@@ -39,13 +41,13 @@ struct FeatureContext {
     /// The feature's `input`, which must be a numeric input.
     func numericInput(_ f: ModelDefinition.Feature) throws(ModelFileError) -> Int {
         let fi = try input(f)
-        if case .category = CanonicalSchema.fields[fi].kind { throw bad(".input", "\(f.kind) needs a numeric input") }
+        if case .category = catalog.fields[fi].kind { throw bad(".input", "\(f.kind) needs a numeric input") }
         return fi
     }
 
     /// A log of the field needs its valid range to start above 0.
     func requirePositive(_ fi: Int) throws(ModelFileError) {
-        let spec = CanonicalSchema.fields[fi]
+        let spec = catalog.fields[fi]
         let lowest = definition.inputs.first { $0.field == spec.name }?.min ?? spec.plausible?.lowerBound ?? 0
         guard lowest > 0 else {
             throw bad(".input", "a log of \(spec.name) needs a positive lower bound (set inputs[].min)")
@@ -83,7 +85,7 @@ struct FeatureContext {
 
     /// A value of a field as the evaluator sees it: a category word as its code, a number as is.
     func code(_ v: ScalarValue, field: Int, key suffix: String) throws(ModelFileError) -> Double {
-        try ModelLoader.code(v, field: field, file: file, key: key + suffix)
+        try ModelLoader.code(v, spec: catalog.fields[field], file: file, key: key + suffix)
     }
 }
 
@@ -122,7 +124,7 @@ protocol FeatureKind: Sendable {
     /// The feature's column for the chunk.
     func evaluate(_ x: FeatureColumns) -> [Double]
     /// The formula as `models show` prints it; `names` are the model's feature names.
-    func describe(names: [String]) -> String
+    func describe(names: [String], fields catalog: FieldCatalog) -> String
 }
 
 extension FeatureKind {
@@ -161,7 +163,6 @@ struct Affine: Sendable {
     }
 }
 
-private func fieldName(_ f: Int) -> String { CanonicalSchema.fields[f].name }
 
 /// A numeric input times a multiplier (x · m), as power, hinge and log read it.
 struct ScaledInput: Sendable {
@@ -177,9 +178,9 @@ struct ScaledInput: Sendable {
     }
 
     var key: String { "\(field),\(multiplier)" }
-    var name: String { fieldName(field) }
+    func name(_ catalog: FieldCatalog) -> String { catalog.fields[field].name }
     /// "x × m" (or "x").
-    var describe: String { multiplier == 1 ? name : "\(name) × \(describeNumber(multiplier))" }
+    func describe(_ catalog: FieldCatalog) -> String { multiplier == 1 ? name(catalog) : "\(name(catalog)) × \(describeNumber(multiplier))" }
 }
 
 /// `linear`: (x − center) / scale; with `center_from`, x / scale − table[column] at the row's key.
@@ -220,9 +221,9 @@ struct LinearFeature: FeatureKind {
         return affine.isIdentity ? v : v.map { ($0 - c) / s }
     }
 
-    func describe(names: [String]) -> String {
-        if let cf = centerFrom { return "\(fieldName(field)) / \(describeNumber(affine.scale)) − \(cf.table).\(cf.column)" }
-        return affine.describe(fieldName(field))
+    func describe(names: [String], fields catalog: FieldCatalog) -> String {
+        if let cf = centerFrom { return "\(catalog.fields[field].name) / \(describeNumber(affine.scale)) − \(cf.table).\(cf.column)" }
+        return affine.describe(catalog.fields[field].name)
     }
 }
 
@@ -246,8 +247,8 @@ struct LogFeature: FeatureKind {
         return v.map { Foundation.log($0 * m) - c }
     }
 
-    func describe(names: [String]) -> String {
-        var s = "ln(\(input.describe))"
+    func describe(names: [String], fields catalog: FieldCatalog) -> String {
+        var s = "ln(\(input.describe(catalog)))"
         if center != 0 { s += " − \(describeNumber(center))" }
         return s
     }
@@ -289,8 +290,8 @@ struct PowerFeature: FeatureKind {
         }
     }
 
-    func describe(names: [String]) -> String {
-        let x = input.multiplier == 1 ? input.name : "(\(input.describe))"
+    func describe(names: [String], fields catalog: FieldCatalog) -> String {
+        let x = input.multiplier == 1 ? input.name(catalog) : "(\(input.describe(catalog)))"
         var s = exponent == 0 ? "ln\(x)" : "\(x)^\(describeNumber(exponent))"
         if timesLog { s += " · ln\(x)" }
         return affine.describe(s)
@@ -338,8 +339,8 @@ struct HingeFeature: FeatureKind {
         }
     }
 
-    func describe(names: [String]) -> String {
-        let (x, k) = (input.describe, describeNumber(knot))
+    func describe(names: [String], fields catalog: FieldCatalog) -> String {
+        let (x, k) = (input.describe(catalog), describeNumber(knot))
         switch form {
         case .above: return affine.describe("max(\(x) − \(k), 0)")
         case .below: return affine.describe("max(\(k) − \(x), 0)")
@@ -370,7 +371,7 @@ struct IndicatorFeature: FeatureKind {
         x.values(field).map { $0.isNaN ? .nan : ($0 == value ? 1 : 0) }
     }
 
-    func describe(names: [String]) -> String { "[\(fieldName(field)) = \(written)]" }
+    func describe(names: [String], fields catalog: FieldCatalog) -> String { "[\(catalog.fields[field].name) = \(written)]" }
 }
 
 /// `missing_indicator`: 1 when the optional input is missing, else 0.
@@ -395,7 +396,7 @@ struct MissingIndicatorFeature: FeatureKind {
         return col.states.map { $0 == .missing ? 1 : 0 }
     }
 
-    func describe(names: [String]) -> String { "[\(fieldName(field)) missing]" }
+    func describe(names: [String], fields catalog: FieldCatalog) -> String { "[\(catalog.fields[field].name) missing]" }
 }
 
 /// `points`: points from `bands` (the first band whose `below` exceeds x, whose `at_most` is at
@@ -437,7 +438,7 @@ struct PointsFeature: FeatureKind {
         }
     }
 
-    func describe(names: [String]) -> String {
+    func describe(names: [String], fields catalog: FieldCatalog) -> String {
         let text: [String] = bands.map { b in
             let p = describeNumber(b.points)
             if let e = b.equals { return "=\(describeNumber(e)):\(p)" }
@@ -445,7 +446,7 @@ struct PointsFeature: FeatureKind {
             if let atMost = b.atMost { return "≤\(describeNumber(atMost)):\(p)" }
             return "else:\(p)"
         }
-        return "points(\(fieldName(field)); " + text.joined(separator: ", ") + ")"
+        return "points(\(catalog.fields[field].name); " + text.joined(separator: ", ") + ")"
     }
 }
 
@@ -459,8 +460,8 @@ struct RatioFeature: FeatureKind {
 
     static func compile(_ f: ModelDefinition.Feature, _ c: FeatureContext) throws(ModelFileError) -> any FeatureKind {
         guard let numName = f.numerator, let denName = f.denominator,
-            let num = CanonicalSchema.indexByName[numName], c.inputFields.contains(num),
-            let den = CanonicalSchema.indexByName[denName], c.inputFields.contains(den)
+            let num = c.catalog.indexByName[numName], c.inputFields.contains(num),
+            let den = c.catalog.indexByName[denName], c.inputFields.contains(den)
         else { throw c.bad("", "a ratio needs numerator and denominator among the model's inputs") }
         if c.optionalFields.contains(num) || c.optionalFields.contains(den) {
             throw c.bad("", "a ratio of optional inputs is not supported")
@@ -483,8 +484,8 @@ struct RatioFeature: FeatureKind {
         return (0..<x.count).map { r in (a[r] / b[r] * m - c) / s }
     }
 
-    func describe(names: [String]) -> String {
-        var s = "\(fieldName(ratio.numerator)) / \(fieldName(ratio.denominator))"
+    func describe(names: [String], fields catalog: FieldCatalog) -> String {
+        var s = "\(catalog.fields[ratio.numerator].name) / \(catalog.fields[ratio.denominator].name)"
         if ratio.multiplier != 1 { s = "(\(s)) × \(describeNumber(ratio.multiplier))" }
         s = affine.describe(s)
         if ratio.min != nil || ratio.max != nil {
@@ -531,7 +532,7 @@ struct SumFeature: FeatureKind {
         return out
     }
 
-    func describe(names: [String]) -> String {
+    func describe(names: [String], fields catalog: FieldCatalog) -> String {
         let s = zip(terms, weights).map { "\(describeNumber($1))·\(names[$0])" }.joined(separator: " + ")
         return affine.describe(s)
     }
@@ -561,5 +562,5 @@ struct ProductFeature: FeatureKind {
         return out
     }
 
-    func describe(names: [String]) -> String { factors.map { names[$0] }.joined(separator: " × ") }
+    func describe(names: [String], fields catalog: FieldCatalog) -> String { factors.map { names[$0] }.joined(separator: " × ") }
 }

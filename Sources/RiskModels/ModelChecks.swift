@@ -102,7 +102,7 @@ extension ModelLoader {
             }
             return
         }
-        let chunk = RecordChunk.fromTextRows(d.examples.map { $0.inputs.mapValues(\.description) })
+        let chunk = RecordChunk.fromTextRows(d.examples.map { $0.inputs.mapValues(\.description) }, fields: m.fields)
         let scores = Evaluator(models: [m]).score(chunk)[0]
         for (i, ex) in d.examples.enumerated() {
             let status = scores.statuses[i]
@@ -123,9 +123,9 @@ extension ModelLoader {
     /// Loads one file for a library: compiles it (a model or a chart file) with the library's
     /// table cache, then checks its worked examples.
     public static func load(
-        json: String, file: String, tableText: (String) -> String?, tables: DataTableCache
+        json: String, file: String, tableText: (String) -> String?, tables: DataTableCache, fields: FieldCatalog = .canonical
     ) throws(ModelFileError) -> CompiledModel {
-        let model = try compileAny(json: json, file: file, tableText: tableText, tables: tables)
+        let model = try compileAny(json: json, file: file, tableText: tableText, tables: tables, fields: fields)
         try verifyExamples(model)
         return model
     }

@@ -12,6 +12,9 @@ struct ModelCompiler {
     let file: String
     let tableText: (String) -> String?
     let cache: DataTableCache
+    /// The fields of the library or run (canonical, then local columns of its model files);
+    /// extended with this file's own `columns` in `compileLocalColumns`.
+    var catalog: FieldCatalog
 
     /// `not_applicable` reasons a row status may carry, by index.
     var reasons: [String] = []
@@ -40,17 +43,19 @@ struct ModelCompiler {
     var hazard: CompiledModel.HazardRule?
     var tableReasons: [String: Int] = [:]
 
-    init(_ d: ModelDefinition, file: String, tableText: @escaping (String) -> String?, cache: DataTableCache) {
+    init(_ d: ModelDefinition, file: String, tableText: @escaping (String) -> String?, cache: DataTableCache, fields: FieldCatalog = .canonical) {
         self.d = d
         self.file = file
         self.tableText = tableText
         self.cache = cache
+        self.catalog = fields
     }
 
     /// Runs every step in order.
     mutating func compile() throws(ModelFileError) -> CompiledModel {
         try validateHeader()
         try ModelLoader.checkNumbers(d, file: file)
+        try compileLocalColumns()
         try compileInputs()
         try compileExclusions()
         try attachTables()
@@ -76,7 +81,53 @@ struct ModelCompiler {
     }
 
     func codeValue(_ v: ScalarValue, field: Int, key: String) throws(ModelFileError) -> Double {
-        try ModelLoader.code(v, field: field, file: file, key: key)
+        try ModelLoader.code(v, spec: catalog.fields[field], file: file, key: key)
+    }
+
+    /// The local columns a definition declares (`columns`), as field specs.
+    static func localFields(_ d: ModelDefinition, file: String) throws(ModelFileError) -> [FieldSpec] {
+        var specs: [FieldSpec] = []
+        for (i, c) in (d.columns ?? []).enumerated() {
+            let key = "columns[\(i)]"
+            func bad(_ problem: String) -> ModelFileError { .invalid(file: file, key: key, problem: problem) }
+            guard FieldCatalog.isValidName(c.name) else { throw bad("name must be lower-case letters, digits and _, starting with a letter") }
+            guard CanonicalSchema.indexByName[c.name] == nil else {
+                throw bad("\(c.name) is a canonical field: use it as an input, in its canonical unit, without declaring it")
+            }
+            guard !specs.contains(where: { $0.name == c.name }) else { throw bad("\(c.name) is declared twice") }
+            for x in [c.min, c.max].compactMap({ $0 }) where !x.isFinite { throw bad("min and max must be finite") }
+            if let lo = c.min, let hi = c.max, lo > hi { throw bad("min is above max") }
+            let limits = c.min.flatMap { lo in c.max.map { hi in lo...hi } }
+            switch c.kind {
+            case "numeric":
+                guard let unit = c.unit, !unit.isEmpty else { throw bad("a numeric column needs its unit") }
+                specs.append(.local(name: c.name, kind: .numeric, unit: unit, plausible: limits, meaning: c.meaning))
+            case "binary":
+                guard c.min == nil && c.max == nil else { throw bad("a binary column takes no min or max") }
+                specs.append(.local(name: c.name, kind: .binary, unit: "", plausible: nil, meaning: c.meaning))
+            case "code":
+                guard let lo = c.min, let hi = c.max, lo == lo.rounded(), hi == hi.rounded(), lo >= 0, hi <= 63 else {
+                    throw bad("a code column needs whole-number min and max within 0-63")
+                }
+                specs.append(.local(name: c.name, kind: .code(Int(lo)...Int(hi)), unit: "", plausible: lo...hi, meaning: c.meaning))
+            default:
+                throw bad("kind must be numeric, binary or code, found \"\(c.kind)\"")
+            }
+        }
+        return specs
+    }
+
+    /// Step: the file's local columns join the catalog (an equal declaration already there, from
+    /// another file of the library, is the same column; a different one is an error).
+    mutating func compileLocalColumns() throws(ModelFileError) {
+        let local = try Self.localFields(d, file: file)
+        do {
+            catalog = try catalog.adding(local)
+        } catch .conflictingDeclarations(let name) {
+            throw bad("columns", "\(name) is declared differently by another model file of the library")
+        } catch {
+            throw bad("columns", "cannot be added: \(error)")
+        }
     }
 
     /// Step: format, id, citation and the outcomes' own keys.
@@ -105,11 +156,11 @@ struct ModelCompiler {
         guard d.inputs.count <= 64 else { throw bad("inputs", "at most 64 inputs") }
         for (i, input) in d.inputs.enumerated() {
             let key = "inputs[\(i)]"
-            guard let fi = CanonicalSchema.indexByName[input.field] else {
-                throw bad(key + ".field", "unknown canonical field \"\(input.field)\"")
+            guard let fi = catalog.indexByName[input.field] else {
+                throw bad(key + ".field", "unknown field \"\(input.field)\" (not canonical, not declared in columns)")
             }
             if inputRules.contains(where: { $0.field == fi }) { throw bad(key + ".field", "\(input.field) listed twice") }
-            let spec = CanonicalSchema.fields[fi]
+            let spec = catalog.fields[fi]
             if let lo = input.min, let hi = input.max, lo > hi { throw bad(key, "min \(lo) is above max \(hi)") }
             if input.max != nil && input.below != nil { throw bad(key, "give max or below, not both") }
             var allowed: UInt64?
@@ -160,7 +211,7 @@ struct ModelCompiler {
         for (i, e) in (d.exclusions ?? []).enumerated() {
             let key = "exclusions[\(i)]"
             // A field that is not an input is checked only where the input has it.
-            guard let fi = CanonicalSchema.indexByName[e.field] else {
+            guard let fi = catalog.indexByName[e.field] else {
                 throw bad(key + ".field", "unknown canonical field \"\(e.field)\"")
             }
             let v = try codeValue(e.equals, field: fi, key: key + ".equals")
@@ -175,7 +226,7 @@ struct ModelCompiler {
             guard let text = tableText(t.file) else { throw bad("tables.\(name).file", "no table file \(t.file) under Models/") }
             let table = try DataTable.parse(text, name: name, key: t.key, file: t.file, cache: cache)
             for f in table.fields where !inputFields.contains(f) {
-                throw bad("tables.\(name).key", "\(CanonicalSchema.fields[f].name) must be one of the model's inputs")
+                throw bad("tables.\(name).key", "\(catalog.fields[f].name) must be one of the model's inputs")
             }
             tables[name] = table
         }
@@ -192,7 +243,7 @@ struct ModelCompiler {
                 throw bad(key + ".kind", "unknown feature kind \"\(f.kind)\" (known: \(FeatureKinds.all.map { $0.name }.joined(separator: ", ")))")
             }
             let context = FeatureContext(
-                definition: d, file: file, key: key, inputFields: inputFields, optionalFields: optionalFields,
+                definition: d, file: file, catalog: catalog, key: key, inputFields: inputFields, optionalFields: optionalFields,
                 tables: tables, earlierIndex: featureIndex, earlierKeys: steps.map(\.key))
             let compiled = try kind.compile(f, context)
             if let ratio = compiled as? RatioFeature, let check = ratio.rangeCheck,
@@ -282,13 +333,25 @@ struct ModelCompiler {
             let key = "strata[\(s)]"
             var conds: [(field: Int, codes: UInt64)] = []
             for (fieldName, values) in stratum.when.sorted(by: { $0.key < $1.key }) {
-                guard let fi = CanonicalSchema.indexByName[fieldName], inputFields.contains(fi),
-                    case .category(let vocab) = CanonicalSchema.fields[fi].kind
-                else { throw bad(key + ".when." + fieldName, "must be a category input of the model") }
+                guard let fi = catalog.indexByName[fieldName], inputFields.contains(fi) else {
+                    throw bad(key + ".when." + fieldName, "must be a category, 0/1 or code input of the model")
+                }
                 var mask: UInt64 = 0
                 for v in values {
-                    guard let c = vocab.index(of: v) else { throw bad(key + ".when." + fieldName, "\"\(v)\" is not a value of \(fieldName)") }
-                    mask |= 1 << UInt64(c)
+                    switch catalog.fields[fi].kind {
+                    case .category(let vocab):
+                        guard let c = vocab.index(of: v) else { throw bad(key + ".when." + fieldName, "\"\(v)\" is not a value of \(fieldName)") }
+                        mask |= 1 << UInt64(c)
+                    case .binary, .code:
+                        // 0/1 and code fields match their whole-number values, written as text ("0", "1", "7").
+                        let allowed: ClosedRange<Int> = if case .code(let r) = catalog.fields[fi].kind { r } else { 0...1 }
+                        guard let c = Int(v), allowed.contains(c), (0...63).contains(c) else {
+                            throw bad(key + ".when." + fieldName, "\"\(v)\" is not a value of \(fieldName)")
+                        }
+                        mask |= 1 << UInt64(c)
+                    default:
+                        throw bad(key + ".when." + fieldName, "must be a category, 0/1 or code input of the model")
+                    }
                 }
                 conds.append((fi, mask))
             }
@@ -342,8 +405,8 @@ struct ModelCompiler {
         if let r = d.recalibration {
             guard r.kind == "cloglog" else { throw bad("recalibration.kind", "only \"cloglog\" is known") }
             guard d.link == .cox || d.link == .logistic else { throw bad("recalibration", "only risks (cox, logistic) can be recalibrated") }
-            guard let fi = CanonicalSchema.indexByName[r.by], inputFields.contains(fi),
-                case .category(let vocab) = CanonicalSchema.fields[fi].kind
+            guard let fi = catalog.indexByName[r.by], inputFields.contains(fi),
+                case .category(let vocab) = catalog.fields[fi].kind
             else { throw bad("recalibration.by", "must be a category input of the model") }
             recalField = fi
             recalScales = Array(repeating: nil, count: vocab.values.count)
@@ -377,8 +440,8 @@ struct ModelCompiler {
             for k in ex.expected.keys where !outputs.contains(k) {
                 throw bad("examples[\(i)].expected.\(k)", "not an output column of the model")
             }
-            for k in ex.inputs.keys where CanonicalSchema.indexByName[k] == nil {
-                throw bad("examples[\(i)].inputs.\(k)", "unknown canonical field")
+            for k in ex.inputs.keys where catalog.indexByName[k] == nil {
+                throw bad("examples[\(i)].inputs.\(k)", "unknown field (not canonical, not declared in columns)")
             }
         }
 
@@ -394,8 +457,8 @@ struct ModelCompiler {
         for (o, outcome) in d.outcomes.enumerated() {
             for (fieldName, range) in (outcome.when ?? [:]).sorted(by: { $0.key < $1.key }) {
                 let key = "outcomes[\(o)].when.\(fieldName)"
-                guard let fi = CanonicalSchema.indexByName[fieldName], inputFields.contains(fi),
-                    CanonicalSchema.fields[fi].kind == .numeric
+                guard let fi = catalog.indexByName[fieldName], inputFields.contains(fi),
+                    catalog.fields[fi].kind == .numeric
                 else { throw bad(key, "must be a numeric input of the model") }
                 guard range.min != nil || range.max != nil else { throw bad(key, "give min or max") }
                 let tag = "not_applicable_" + (outcome.horizonYears.map { "\($0)y" } ?? outcome.id)
@@ -414,7 +477,7 @@ struct ModelCompiler {
             guard let h = d.annualHazard else { throw bad("annual_hazard", "the annual_hazard link needs this block") }
             guard h.years > 0 && h.years <= 100 else { throw bad("annual_hazard.years", "must be 1-100") }
             guard let table = tables[h.table] else { throw bad("annual_hazard.table", "no table \(h.table) in tables") }
-            guard let age = CanonicalSchema.indexByName["age"], inputFields.contains(age) else {
+            guard let age = catalog.indexByName["age"], inputFields.contains(age) else {
                 throw bad("annual_hazard", "the model needs age among its inputs")
             }
             var byClass: [Int: [Double]] = [:]
@@ -435,7 +498,7 @@ struct ModelCompiler {
         let noStratum = reason("no_matching_stratum")
         let noRecal = reason("no_recalibration_for_" + (d.recalibration?.by ?? "value"))
         return CompiledModel(
-            definition: d, file: file, inputs: inputRules, exclusions: exclusionRules, reasons: reasons,
+            definition: d, fields: catalog, file: file, inputs: inputRules, exclusions: exclusionRules, reasons: reasons,
             features: steps, strata: stratumRules, outcomes: rules, equationCount: equationOutcomes.count,
             coefficients: coef, baselineLogSurvival: lnS0, meanLinearPredictor: means, intercepts: intercepts,
             recalibrationField: recalField, recalibrationScales: recalScales, noStratumReason: noStratum,

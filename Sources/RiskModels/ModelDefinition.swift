@@ -11,6 +11,9 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
     public var citation: Citation
     public var notes: [String]?
     public var outcomes: [Outcome]
+    /// Input columns that are not canonical fields (a fitted model's `male`, a local laboratory
+    /// value): read by name, like canonical fields, in the unit declared here.
+    public var columns: [LocalColumn]?
     public var inputs: [Input]
     public var exclusions: [Exclusion]?
     public var features: [Feature]
@@ -26,11 +29,24 @@ public struct ModelDefinition: Codable, Sendable, Equatable {
     public var examplesNoneReason: String?
 
     enum CodingKeys: String, CodingKey {
-        case format, id, title, version, citation, notes, outcomes, inputs, exclusions, features, link
+        case format, id, title, version, citation, notes, outcomes, columns, inputs, exclusions, features, link
         case strata, recalibration, tables
         case annualHazard = "annual_hazard"
         case examples
         case examplesNoneReason = "examples_none_reason"
+    }
+
+    /// A non-canonical input column. `kind`: `numeric` (a decimal number in `unit`), `binary` (0 or 1)
+    /// or `code` (a whole number from `min` to `max`, e.g. a stratum code). `min`/`max` of a
+    /// numeric column are its plausibility limits (outside: `out_of_range:<name>` for every model
+    /// of the run); a model's valid range goes in its `inputs` entry as for canonical fields.
+    public struct LocalColumn: Codable, Sendable, Equatable {
+        public var name: String
+        public var kind: String
+        public var unit: String?
+        public var min: Double?
+        public var max: Double?
+        public var meaning: String
     }
 
     /// A CSV table and how a row's key is formed from its fields.

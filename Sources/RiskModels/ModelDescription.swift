@@ -34,6 +34,15 @@ extension CompiledModel {
             linkText = "risk = 1 − exp(−Σ_{t<\(h?.years ?? 0)} rate_t · exp(lp + (trunc(age) + t) · lp_time_varying)), rates from table \(h?.table ?? "?")"
         }
         s += "Link: \(d.link.rawValue) — \(linkText)\n"
+        if let columns = d.columns, !columns.isEmpty {
+            s += "Local columns (not canonical fields; read by these names):\n"
+            for c in columns {
+                var line = "  \(c.name)  \(c.kind)"
+                if let u = c.unit { line += ", \(u)" }
+                if let lo = c.min, let hi = c.max { line += ", \(c.kind == "code" ? "codes" : "plausible") \(describeNumber(lo))–\(describeNumber(hi))" }
+                s += line + "  — \(c.meaning)\n"
+            }
+        }
         s += "Inputs:\n"
         for i in d.inputs {
             var line = "  \(i.field)"
@@ -48,7 +57,7 @@ extension CompiledModel {
         for e in d.exclusions ?? [] { s += "Excluded: \(e.field) = \(e.equals) → not_applicable:\(e.reason)\n" }
         s += "Features:\n"
         let names = features.map(\.name)
-        for step in features { s += "  \(step.name) = \(step.kind.describe(names: names))\n" }
+        for step in features { s += "  \(step.name) = \(step.kind.describe(names: names, fields: fields))\n" }
         for st in d.strata {
             let when = st.when.sorted { $0.key < $1.key }.map { "\($0.key) ∈ {\($0.value.joined(separator: ", "))}" }.joined(separator: ", ")
             s += "Stratum \(st.id)" + (when.isEmpty ? "" : " (\(when))") + ":\n"

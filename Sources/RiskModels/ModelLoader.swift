@@ -10,7 +10,7 @@ public enum ModelLoader {
     /// Decodes and compiles one model file's text; `file` names it in errors.
     public static func compile(
         json: String, file: String, tableText: (String) -> String? = ModelLoader.embeddedFile,
-        tables cache: DataTableCache = DataTableCache()
+        tables cache: DataTableCache = DataTableCache(), fields: FieldCatalog = .canonical
     ) throws(ModelFileError) -> CompiledModel {
         let definition: ModelDefinition
         do {
@@ -19,7 +19,7 @@ public enum ModelLoader {
             let p = JSONProblem(error)
             throw .malformed(file: file, key: p.keyPath, problem: p.problem)
         }
-        var model = try compile(definition, file: file, tableText: tableText, tables: cache)
+        var model = try compile(definition, file: file, tableText: tableText, tables: cache, fields: fields)
         model.sourceText = json
         return model
     }
@@ -33,17 +33,24 @@ public enum ModelLoader {
     /// the text of a table file, `tables` is the library's table cache.
     public static func compile(
         _ d: ModelDefinition, file: String, tableText: (String) -> String? = ModelLoader.embeddedFile,
-        tables cache: DataTableCache = DataTableCache()
+        tables cache: DataTableCache = DataTableCache(), fields: FieldCatalog = .canonical
     ) throws(ModelFileError) -> CompiledModel {
         try withoutActuallyEscaping(tableText) { (text) throws(ModelFileError) -> CompiledModel in
-            var compiler = ModelCompiler(d, file: file, tableText: text, cache: cache)
+            var compiler = ModelCompiler(d, file: file, tableText: text, cache: cache, fields: fields)
             return try compiler.compile()
         }
     }
 
+    /// The fields a definition reads: canonical, then its own local columns (`columns`).
+    public static func fieldCatalog(of d: ModelDefinition, file: String) throws(ModelFileError) -> FieldCatalog {
+        let local = try ModelCompiler.localFields(d, file: file)
+        do { return try FieldCatalog.canonical.adding(local) } catch {
+            throw .invalid(file: file, key: "columns", problem: "cannot be added: \(error)")
+        }
+    }
+
     /// A value of a field as the evaluator sees it: a category word as its code, a number as is.
-    static func code(_ v: ScalarValue, field: Int, file: String, key: String) throws(ModelFileError) -> Double {
-        let spec = CanonicalSchema.fields[field]
+    static func code(_ v: ScalarValue, spec: FieldSpec, file: String, key: String) throws(ModelFileError) -> Double {
         switch (spec.kind, v) {
         case (.category(let vocab), .text(let s)):
             guard let c = vocab.index(of: s) else {
@@ -111,20 +118,43 @@ public struct ModelLibrary: Sendable {
             throw .malformed(file: directory.path, key: "", problem: "cannot list the folder")
         }
         var extra: [String: String] = [:]
+        var texts: [(url: URL, text: String)] = []
         for name in names {
             let url = directory.appendingPathComponent(name)
-            let text: String
-            do { text = try TextFile.read(url.path) } catch {
+            do { texts.append((url, try TextFile.read(url.path))) } catch {
                 throw .malformed(file: url.path, key: "", problem: "cannot read the file: \(error)")
             }
+        }
+        let fields = try localFieldCatalog(texts)
+        for (url, text) in texts {
             let m = try ModelLoader.load(json: text, file: url.path, tableText: { path in
                 (try? String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)) ?? ModelLoader.embeddedFile(path)
-            }, tables: tables)
+            }, tables: tables, fields: fields)
             if let other = extra[m.id] { throw .duplicateID(id: m.id, files: [other, url.path]) }
             extra[m.id] = url.path
             byID[m.id] = m
         }
         return try ModelLibrary(models: Array(byID.values), tables: tables)
+    }
+
+    /// The catalog of a folder's model files: canonical fields, then every local column any of
+    /// them declares (`columns`), so that all models of the library index fields alike. A column
+    /// declared by two files must be declared the same way.
+    static func localFieldCatalog(_ texts: [(url: URL, text: String)]) throws(ModelFileError) -> FieldCatalog {
+        struct Peek: Decodable { let columns: [ModelDefinition.LocalColumn]? }
+        var catalog = FieldCatalog.canonical
+        for (url, text) in texts {
+            // Files that do not decode are reported by the loader, with the key at fault.
+            guard let peek = try? JSONDecoder().decode(Peek.self, from: Data(text.utf8)), peek.columns != nil else { continue }
+            guard let d = try? JSONDecoder().decode(ModelDefinition.self, from: Data(text.utf8)) else { continue }
+            let local = try ModelCompiler.localFields(d, file: url.path)
+            do {
+                catalog = try catalog.adding(local)
+            } catch {
+                throw .invalid(file: url.path, key: "columns", problem: "a column is declared differently by another file of the folder")
+            }
+        }
+        return catalog
     }
 
     /// A model by id.

@@ -478,18 +478,20 @@ public enum RecalibrationRun {
         return r.map { $0.map { $0 / 100 } }
     }
 
-    /// Up to three cohort rows whose inputs are plain canonical values, with the new model's risk.
+    /// Up to three cohort rows whose inputs are plain values (canonical or local columns), with the new model's risk.
     static func examples(
         _ d: ModelDefinition, cohort: CohortColumns, rows: [Int], risks: [Double?], column: String, context: ScoringContext
     ) -> [ModelDefinition.Example] {
         var out: [ModelDefinition.Example] = []
+        // The file's fields: canonical, then its local columns (`columns`).
+        let catalog = (try? ModelLoader.fieldCatalog(of: d, file: d.id)) ?? .canonical
         for i in rows {
             if out.count >= 3 { break }
             guard let risk = risks[i] else { continue }
             var inputs: [String: ScalarValue] = [:]
             var ok = true
             for input in d.inputs {
-                guard let fi = CanonicalSchema.indexByName[input.field] else { ok = false; break }
+                guard let fi = catalog.indexByName[input.field] else { ok = false; break }
                 var cell = (try? cohort.strings(input.field)[i])?.trimmingCharacters(in: .whitespaces) ?? ""
                 if cell.isEmpty { cell = context.parameters.text[input.field] ?? "" }
                 if cell.isEmpty {
@@ -497,7 +499,7 @@ public enum RecalibrationRun {
                     ok = false
                     break
                 }
-                switch CanonicalSchema.fields[fi].kind {
+                switch catalog.fields[fi].kind {
                 case .category(let vocab):
                     guard vocab.index(of: cell) != nil else { ok = false; break }
                     inputs[input.field] = .text(cell)

@@ -137,8 +137,10 @@ enum FitText {
     static func describe(_ e: FittedModelError) -> String {
         switch e {
         case .notCanonical(let term, let column):
-            return "--output: term '\(term)' uses column '\(column)', which is not a numeric or 0/1 canonical field; model files can only read canonical fields"
-        case .unsupportedFit: return "--output: only unstratified Cox fits can be written as model files"
+            return "--output: term '\(term)' uses column '\(column)', a canonical field that is not numeric or 0/1 (a category, code or date); rename the cohort's column to use it as a local column"
+        case .unsupportedFit: return "--output: only Cox and logistic fits can be written as model files"
+        case .unsupportedStrata(let column):
+            return "--output: the strata column '\(column)' must hold whole numbers from 0 to 63 (or be a canonical 0/1 field) to be written as model strata"
         case .nonIntegerHorizon: return "--output: horizons must be whole years"
         case .rejectedByLoader(let why): return "--output: the generated model file was rejected: \(why)"
         }

@@ -31,6 +31,7 @@ func exitStatus(for error: BatchError) -> Int32 {
     case .readFailed, .writeFailed: Exit.ioError
     case .emptyInput, .duplicateColumn, .strictStop, .noKnownColumn: Exit.dataError
     case .badParameter, .sameFile: Exit.usage
+    case .incompatibleModelFields: Exit.configError
     }
 }
 
@@ -137,6 +138,9 @@ struct Score: ParsableCommand {
     @Option(name: .long, help: "Worker threads: exactly N threads score chunks, at most N chunks at once (default: the number of cores).")
     var threads: Int?
 
+    @Option(name: .customLong("chunk-bytes"), help: .hidden)
+    var chunkBytes: Int?
+
     @Option(name: .customLong("fallback"), help: ArgumentHelp("Score rows that model A reports missing:… with model B instead, noted ok;fallback:B, e.g. who2019_lab=who2019_nonlab (repeatable).", valueName: "A=B"))
     var fallbacks: [String] = []
 
@@ -236,6 +240,7 @@ struct Score: ParsableCommand {
         var options = ScoreOptions(
             models: chosen, derivations: lib.derivations, digits: digits, parameters: parameters, flags: rules)
         if let t = threads { options.threads = t }
+        if let c = chunkBytes { options.chunkBytes = max(1024, c) }
         if !noRules { options.alertRules = try alertRules(library: lib, urgent: rules.bloodPressure.urgent) }
         if let m = mapping {
             do { options.mapping = try Mapping.load(m) } catch { throw fail(error.description, Exit.configError) }
@@ -245,12 +250,12 @@ struct Score: ParsableCommand {
         options.unitsAuto = units == "auto"
         options.strict = strict
         let keepFields = keep.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? (pseudonymise != nil ? ["age"] : [])
+        let runFields = ScoreRun.fieldCatalog(chosen) ?? .canonical
         for f in keepFields {
-            guard let spec = CanonicalSchema.byName[f] else { throw fail("--keep \(f): not a canonical field", Exit.usage) }
+            guard runFields.indexByName[f] != nil else { throw fail("--keep \(f): not a canonical field or a local column of the models", Exit.usage) }
             if pseudonymise != nil && (f == "birth_date" || f == "id") {
                 throw fail("--keep \(f): identifying, not written with --pseudonymise", Exit.usage)
             }
-            _ = spec
         }
         options.keepFields = keepFields
         options.keepColumns = keepColumn

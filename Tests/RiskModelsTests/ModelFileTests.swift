@@ -156,7 +156,7 @@ import Testing
         .init(name: "missing key", edit: { $0.replacingOccurrences(of: "\"title\": \"Toy\",", with: "") }, key: "title", problemContains: "missing"),
         .init(name: "wrong type", edit: { $0.replacingOccurrences(of: "\"horizon_years\": 10", with: "\"horizon_years\": \"ten\"") }, key: "outcomes[0].horizon_years", problemContains: "expected a number"),
         .init(name: "wrong format", edit: { $0.replacingOccurrences(of: "riskengine.model/1", with: "riskengine.model/9") }, key: "format", problemContains: "expected"),
-        .init(name: "unknown field", edit: { $0.replacingOccurrences(of: "{\"field\": \"smoker\"}", with: "{\"field\": \"smokr\"}") }, key: "inputs[2].field", problemContains: "unknown canonical field"),
+        .init(name: "unknown field", edit: { $0.replacingOccurrences(of: "{\"field\": \"smoker\"}", with: "{\"field\": \"smokr\"}") }, key: "inputs[2].field", problemContains: "unknown field \"smokr\" (not canonical, not declared in columns)"),
         .init(name: "survival outside (0,1)", edit: { $0.replacingOccurrences(of: "\"baseline_survival\": 0.9,", with: "\"baseline_survival\": 1.9,") }, key: "strata[0].equations.a.baseline_survival", problemContains: "(0, 1)"),
         .init(name: "coefficient of unknown feature", edit: { $0.replacingOccurrences(of: "\"male\": 0.3", with: "\"mal\": 0.3") }, key: "strata[1].equations.a.coefficients.mal", problemContains: "no feature"),
         .init(name: "product of later feature", edit: { $0.replacingOccurrences(of: "[\"lin\", \"hu\"]", with: "[\"lin\", \"zz\"]") }, key: "features[5].of", problemContains: "not a feature"),
