@@ -216,10 +216,14 @@ struct ValidateCommand: ParsableCommand {
             throw fail(error.description, Exit.dataError)
         }
         var object = report.jsonObject()
-        object["fit"] = [
-            "family": family, "terms": data.formula.names, "ties": ties, "rows_read": data.counts.read, "rows_used": data.counts.used,
+        var fit: [String: Any] = [
+            "family": family, "terms": data.formula.names, "rows_read": data.counts.read, "rows_used": data.counts.used,
             "cohort_sha256": data.sha256,
-        ] as [String: Any]
+        ]
+        if request.family == .cox { fit["ties"] = ties }
+        if let strata { fit["strata"] = strata }
+        if let weights { fit["weights"] = weights }
+        object["fit"] = fit
         object["excluded_rows"] = data.counts.read - data.counts.used
         if let correction { object["optimism"] = correction.jsonObject() }
         try write(object, report: report, outputs: outputs)
