@@ -82,6 +82,8 @@ public struct FitData: Sendable {
     public let strataLabels: [String]?
     /// Every loaded column and term of the rows used, by name.
     public let usedColumns: [String: [Double]]
+    /// The 0-based data-row number in the file of each row used (see `CohortTable.keptRows`).
+    public let rows: [Int]
 }
 
 /// Runs a fit request.
@@ -173,6 +175,6 @@ public enum FitRun {
         }
         return FitData(
             formula: formula, counts: counts, sha256: table.sha256, covariates: x, outcome: y, time: time.map { t in keep.map { t[$0] } },
-            weights: w, strata: codes, strataLabels: labels, usedColumns: used)
+            weights: w, strata: codes, strataLabels: labels, usedColumns: used, rows: keep.map { table.keptRows[$0] })
     }
 }

@@ -13,7 +13,7 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Validate predicted risks against observed follow-up in a cohort (C, calibration, Brier, AUC, net benefit).",
         discussion: """
-            Reads a whole cohort CSV. Predictions come from a column (--pred, percent by default), from a library model (--model), or from a model fitted on the cohort itself (--fit-terms, with --family, --ties, --strata, --weights as in riskengine fit; the figures are then apparent). Writes the figures as JSON (standard output by default); --bootstrap adds percentile intervals for every figure, --by a report per subgroup. With --fit-terms, --optimism adds Harrell's bootstrap optimism correction (refits on --bootstrap resamples): key "optimism", per figure apparent, optimism and corrected, and the refits that failed by reason.
+            Reads a whole cohort CSV. Predictions come from a column (--pred, percent by default), from a library model (--model), or from a model fitted on the cohort itself (--fit-terms, with --family, --ties, --strata, --weights as in riskengine fit; the figures are then apparent; --by reports them per subgroup, the optimism correction is for the whole cohort). Writes the figures as JSON (standard output by default); --bootstrap adds percentile intervals for every figure, --by a report per subgroup. With --fit-terms, --optimism adds Harrell's bootstrap optimism correction (refits on --bootstrap resamples): key "optimism", per figure apparent, optimism and corrected, and the refits that failed by reason.
 
             Example: riskengine validate cohort.csv --time time --event event --pred risk10 --horizon 10 --bootstrap 200 --seed 7 -o validation.json
             Example: riskengine validate cohort.csv --time time --event event --fit-terms 'age + male + sbp + log(total_chol) + log(hdl) + smoker + diabetes' --horizon 10 --bootstrap 200 --seed 7 --optimism -o validation.json
@@ -102,7 +102,6 @@ struct ValidateCommand: ParsableCommand {
             guard FitRequest.Family(rawValue: family) != nil else { throw ValidationError("--family must be cox or logistic") }
             guard CoxTies(rawValue: ties) != nil else { throw ValidationError("--ties must be efron or breslow") }
             if family == "logistic" && strata != nil { throw ValidationError("--strata applies to Cox models only") }
-            guard by == nil else { throw ValidationError("--by is not available with --fit-terms") }
         }
         if optimism && bootstrap < 1 { throw ValidationError("--optimism needs --bootstrap N (the number of refits)") }
         guard params.isEmpty || model != nil else { throw ValidationError("--param applies to --model only") }
@@ -193,6 +192,16 @@ struct ValidateCommand: ParsableCommand {
             family: request.family == .cox ? .cox : .logistic, terms: data.formula.names, covariates: data.covariates,
             ties: request.ties, weights: data.weights, strata: data.strata)
         let time = data.time!, event = data.outcome.map { $0 == 1 }
+        // --by: the group column of the rows used, read as text from the same file.
+        var groups: [String]?
+        if let by {
+            do {
+                let all = try CohortColumns.load(path: input).strings(by)
+                groups = data.rows.map { all[$0] }
+            } catch {
+                throw fail(error.description, cohortExitStatus(error))
+            }
+        }
         var threadCount = ProcessInfo.processInfo.activeProcessorCount
         if let threads { threadCount = threads }
         let report: ValidationReport
@@ -201,7 +210,7 @@ struct ValidateCommand: ParsableCommand {
             let risk = try Optimism.apparentRisk(spec, time: time, event: event, horizon: horizon)
             var options = ValidationOptions(horizon: horizon, bootstrap: bootstrap, seed: seed, thresholds: thresholdFractions!)
             options.threads = threadCount
-            report = try ValidationReport.make(try SurvivalSample(time: time, event: event, risk: risk), options: options)
+            report = try ValidationReport.make(try SurvivalSample(time: time, event: event, risk: risk), options: options, groups: groups)
             if optimism {
                 correction = try Optimism.run(
                     spec, time: time, event: event, horizon: horizon, replicates: bootstrap, seed: seed, threads: threadCount)

@@ -104,9 +104,32 @@ import Testing
         #expect(again.stdout == r.stdout)
     }
 
+    @Test func fitTermsBySubgroupJoinsTheRowsUsed() throws {
+        // The sbp cell of every fifth row is blanked: those rows are left out of the fit, and the
+        // subgroups are formed from the area of the rows used.
+        let dir = try tempDir()
+        let input = dir.appendingPathComponent("cohort.csv")
+        var lines = Self.cohort().split(separator: "\n").map(String.init)
+        let sbp = lines[0].split(separator: ",").firstIndex(of: "sbp")!
+        let area = lines[0].split(separator: ",").count - 1
+        var used: [String: Int] = [:]
+        for k in 1..<lines.count {
+            var f = lines[k].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if k % 5 == 0 { f[sbp] = "" } else { used[f[area], default: 0] += 1 }
+            lines[k] = f.joined(separator: ",")
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: input)
+        let r = try riskengine(["validate", input.path, "--time", "fu_years", "--event", "died", "--fit-terms", "age + sbp",
+                                "--horizon", "10", "--by", "area"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["excluded_rows"] as? Int == (lines.count - 1) / 5)
+        let subgroups = try #require(object["subgroups"] as? [String: [String: Any]])
+        for (value, n) in used { #expect(subgroups[value]?["n"] as? Int == n, "\(value)") }
+    }
+
     @Test(arguments: [
         (["--fit-terms", "age", "--optimism"], Int32(64)),
-        (["--fit-terms", "age", "--by", "area"], Int32(64)),
         (["--pred", "risk_pct", "--family", "logistic"], Int32(64)),
         (["--fit-terms", "age + cholesterol_x"], Int32(65)),
         (["--fit-terms", "age + bp_treated"], Int32(65)),
