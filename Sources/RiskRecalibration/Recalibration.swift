@@ -123,6 +123,8 @@ public enum RecalibrationError: Error, Equatable, Sendable, CustomStringConverti
     case targets(TargetsProblem)
     /// The logit-scale calibration fit (logistic models) did not converge or was singular.
     case logitFitFailed(iterations: Int)
+    /// No scored row is followed up to the horizon.
+    case followUpEndsBeforeHorizon(horizon: Double)
 
     public var description: String {
         switch self {
@@ -141,6 +143,8 @@ public enum RecalibrationError: Error, Equatable, Sendable, CustomStringConverti
         case .rejectedByLoader(let m): "the recalibrated model file was rejected by the model loader: \(m)"
         case .verificationFailed(let oe): "re-scoring with the recalibrated file gave O/E \(oe), not 1"
         case .targets(let p): p.description
+        case .followUpEndsBeforeHorizon(let h):
+            "no row of the cohort is followed up to the horizon (\(RecalibrationRun.number(h)) years): the observed risk there cannot be estimated"
         case .logitFitFailed(let i):
             "the logistic calibration fit did not converge (iteration \(i)); are all predictions equal or the events separated?"
         }
@@ -253,6 +257,11 @@ public enum RecalibrationRun {
         do {
             sample = try SurvivalSample(time: keep.map { time[$0] }, event: keep.map { event[$0] }, risk: keep.map { parentRisk[$0]! })
         } catch { throw .validation(error) }
+        // Nobody followed to the horizon: the Kaplan–Meier risk there is not estimable (it would be
+        // carried flat from the last follow-up).
+        guard sample.time.contains(where: { $0 >= request.horizon }) else {
+            throw .followUpEndsBeforeHorizon(horizon: request.horizon)
+        }
         let observed = Calibration.observedRisk(sample, horizon: request.horizon)
         guard observed > 0 else { throw .validation(.noEvents) }
         func meanRisk(_ d: ModelDefinition) throws(RecalibrationError) -> Double {

@@ -129,7 +129,7 @@ struct RecalibrateCommand: ParsableCommand {
         case .cohort(.cannotRead): Exit.noInput
         case .cohort(.scoring(let b)): exitStatus(for: b)
         case .cohort, .validation, .noScorableRows, .notBracketed, .targets: Exit.dataError
-        case .rejectedByLoader, .verificationFailed, .logitFitFailed: Exit.dataError
+        case .rejectedByLoader, .verificationFailed, .logitFitFailed, .followUpEndsBeforeHorizon: Exit.dataError
         }
     }
 }

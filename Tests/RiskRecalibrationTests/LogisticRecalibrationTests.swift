@@ -156,10 +156,16 @@ struct PreventFixture {
 
     @Test func otherPreventVariantsAndHorizonsAreRecalibrated() throws {
         // The 30-year outcome is empty above age 59: those rows are not scorable and not used.
-        let cohort = try PreventFixture.cohort(rows: 600, seed: 35, a: 0.2, b: 1)
+        // Follow-up to 28–40 years (the 10-year risk drives the event times; the mechanics are tested).
+        let cohort = try PreventFixture.cohort(rows: 600, seed: 35, a: 0.2, b: 1, censoring: 28...40)
         var request = Fixture.request(.large)
         request.horizon = 30
         request.column = "prevent2023_base_cvd_30y"
+        let short = try PreventFixture.cohort(rows: 100, seed: 36, a: 0.2, b: 1)
+        #expect(throws: RecalibrationError.followUpEndsBeforeHorizon(horizon: 30)) {
+            try RecalibrationRun.run(
+                model: try Fixture.library.model("prevent2023_base"), cohort: short, request: request, context: Fixture.context())
+        }
         let result = try RecalibrationRun.run(
             model: try Fixture.library.model("prevent2023_base"), cohort: cohort, request: request, context: Fixture.context())
         #expect(result.excluded > 0)
