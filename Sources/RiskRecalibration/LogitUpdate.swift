@@ -13,8 +13,8 @@
 //              (R: glm(y ~ qlogis(p), family = binomial, weights = w));
 //   intercept  α maximises the same with β fixed at 1, logit p as offset
 //              (R: glm(y ~ 1, offset = qlogis(p), family = binomial, weights = w)).
-// Both by Newton–Raphson from α = 0 (β = 1), to |Δ| ≤ 1e-12 on every parameter in at most 50
-// iterations (the log-likelihood is concave). Checked against R in
+// Both by Newton–Raphson from α = 0 (β = 1), halving a step that lowers the log-likelihood, to
+// |Δ| ≤ 1e-12 on every parameter in at most 50 iterations (the log-likelihood is concave). Checked against R in
 // Tests/RiskRecalibrationTests/Fixtures/logit (1e-9).
 import Foundation
 import RiskValidation
@@ -68,7 +68,31 @@ public enum LogitUpdate {
     public static func slope(_ sample: SurvivalSample, horizon: Double) throws(RecalibrationError) -> Fit {
         let (y, w) = try horizonStatus(sample, horizon: horizon)
         let x = sample.risk.map(logit)
+        let r = try newton(y: y, w: w, x: x, slopeFree: true)
+        return Fit(alpha: r.alpha, beta: r.beta, seAlpha: r.seAlpha, seBeta: r.seBeta, iterations: r.iterations)
+    }
+
+    /// α of the weighted logistic regression of Y with logit p as offset (the re-estimated intercept).
+    public static func intercept(_ sample: SurvivalSample, horizon: Double) throws(RecalibrationError) -> Fit {
+        let (y, w) = try horizonStatus(sample, horizon: horizon)
+        let x = sample.risk.map(logit)
+        return try newton(y: y, w: w, x: x, slopeFree: false)
+    }
+
+    /// Newton–Raphson for (α, β) (β fixed at 1 unless `slopeFree`) from (0, 1), halving a step that
+    /// lowers the weighted log-likelihood (at most 30 times), until every |Δ| ≤ 1e-12.
+    static func newton(y: [Double], w: [Double], x: [Double], slopeFree: Bool) throws(RecalibrationError) -> Fit {
+        /// Weighted log-likelihood, log π = −log(1 + e^(−η)), log(1 − π) = −log(1 + e^η).
+        func loglik(_ a: Double, _ b: Double) -> Double {
+            var l = 0.0
+            for i in x.indices where w[i] > 0 {
+                let eta = a + b * x[i]
+                l -= w[i] * (y[i] == 1 ? softplus(-eta) : softplus(eta))
+            }
+            return l
+        }
         var alpha = 0.0, beta = 1.0
+        var current = loglik(alpha, beta)
         for iteration in 1...50 {
             var g0 = 0.0, g1 = 0.0, h00 = 0.0, h01 = 0.0, h11 = 0.0
             for i in x.indices where w[i] > 0 {
@@ -80,40 +104,40 @@ public enum LogitUpdate {
                 h01 += v * x[i]
                 h11 += v * x[i] * x[i]
             }
-            let det = h00 * h11 - h01 * h01
-            guard det > 0, det.isFinite else { throw .logitFitFailed(iterations: iteration) }
-            let d0 = (h11 * g0 - h01 * g1) / det, d1 = (h00 * g1 - h01 * g0) / det
+            var d0: Double, d1: Double
+            if slopeFree {
+                let det = h00 * h11 - h01 * h01
+                guard det > 0, det.isFinite else { throw .logitFitFailed(iterations: iteration) }
+                d0 = (h11 * g0 - h01 * g1) / det
+                d1 = (h00 * g1 - h01 * g0) / det
+            } else {
+                guard h00 > 0, h00.isFinite else { throw .logitFitFailed(iterations: iteration) }
+                d0 = g0 / h00
+                d1 = 0
+            }
+            var next = loglik(alpha + d0, beta + d1)
+            var halvings = 0
+            while !(next >= current - 1e-12 * abs(current)) {
+                halvings += 1
+                guard halvings <= 30 else { throw .logitFitFailed(iterations: iteration) }
+                d0 /= 2
+                d1 /= 2
+                next = loglik(alpha + d0, beta + d1)
+            }
             alpha += d0
             beta += d1
+            current = next
             guard alpha.isFinite, beta.isFinite else { throw .logitFitFailed(iterations: iteration) }
             if abs(d0) <= 1e-12 && abs(d1) <= 1e-12 {
-                return Fit(alpha: alpha, beta: beta, seAlpha: (h11 / det).squareRoot(), seBeta: (h00 / det).squareRoot(),
-                           iterations: iteration)
+                let det = h00 * h11 - h01 * h01
+                return slopeFree
+                    ? Fit(alpha: alpha, beta: beta, seAlpha: (h11 / det).squareRoot(), seBeta: (h00 / det).squareRoot(), iterations: iteration)
+                    : Fit(alpha: alpha, beta: 1, seAlpha: (1 / h00).squareRoot(), seBeta: 0, iterations: iteration)
             }
         }
         throw .logitFitFailed(iterations: 50)
     }
 
-    /// α of the weighted logistic regression of Y with logit p as offset (the re-estimated intercept).
-    public static func intercept(_ sample: SurvivalSample, horizon: Double) throws(RecalibrationError) -> Fit {
-        let (y, w) = try horizonStatus(sample, horizon: horizon)
-        let x = sample.risk.map(logit)
-        var alpha = 0.0
-        for iteration in 1...50 {
-            var g = 0.0, h = 0.0
-            for i in x.indices where w[i] > 0 {
-                let pi = expit(alpha + x[i])
-                g += w[i] * (y[i] - pi)
-                h += w[i] * pi * (1 - pi)
-            }
-            guard h > 0, h.isFinite else { throw .logitFitFailed(iterations: iteration) }
-            let d = g / h
-            alpha += d
-            guard alpha.isFinite else { throw .logitFitFailed(iterations: iteration) }
-            if abs(d) <= 1e-12 {
-                return Fit(alpha: alpha, beta: 1, seAlpha: (1 / h).squareRoot(), seBeta: 0, iterations: iteration)
-            }
-        }
-        throw .logitFitFailed(iterations: 50)
-    }
+    /// log(1 + e^x) without overflow.
+    static func softplus(_ x: Double) -> Double { x > 0 ? x + Foundation.log1p(Foundation.exp(-x)) : Foundation.log1p(Foundation.exp(x)) }
 }

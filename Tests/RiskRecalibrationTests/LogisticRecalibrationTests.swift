@@ -212,6 +212,17 @@ struct PreventFixture {
     }
 }
 
+@Suite struct LogitFitFailureTests {
+    @Test func separatedEventsAreATypedError() throws {
+        // Every event by the horizon has a higher prediction than every control: the slope diverges.
+        let risk = [0.02, 0.03, 0.04, 0.05, 0.3, 0.4, 0.5, 0.6]
+        let sample = try SurvivalSample(
+            time: [12, 12, 12, 12, 2, 3, 4, 5], event: [false, false, false, false, true, true, true, true], risk: risk)
+        let error = #expect(throws: RecalibrationError.self) { try LogitUpdate.slope(sample, horizon: 10) }
+        guard case .logitFitFailed? = error else { Issue.record("unexpected \(String(describing: error))"); return }
+    }
+}
+
 @Suite struct LogisticApplyTests {
     @Test func logisticEquationsGetInterceptShiftAndScaledCoefficients() throws {
         let d = try Fixture.library.model("prevent2023_full").definition
