@@ -146,7 +146,7 @@ final class OutputFormatter: Sendable {
         }
     }
 
-    private func format(_ parsed: ParsedChunk, _ scores: [ModelScores], _ bytes: UnsafeBufferPointer<UInt8>) -> ChunkResult {
+    func format(_ parsed: ParsedChunk, _ scores: [ModelScores], _ bytes: UnsafeBufferPointer<UInt8>) -> ChunkResult {
         let n = parsed.rows
         let models = options.models
         let nm = models.count

@@ -21,8 +21,8 @@ public struct ScoreOptions: Sendable {
     /// Worker threads, exactly this many (default: the number of cores); at most this many
     /// chunks are processed at once, and at most twice as many are in memory.
     public var threads: Int
-    /// Bytes per chunk.
-    public var chunkBytes: Int
+    /// Bytes per chunk; nil: `defaultChunkBytes` for the run's models.
+    public var chunkBytes: Int?
     /// How to read the export's columns (names, units, codes, identifying columns).
     public var mapping: Mapping?
     /// Overrides of the detected dialect.
@@ -50,7 +50,7 @@ public struct ScoreOptions: Sendable {
         models: [CompiledModel], derivations: [Derivation] = [], digits: Int = 2,
         parameters: RunParameters = RunParameters(),
         flags: FlagRules, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-        chunkBytes: Int = 1 << 20
+        chunkBytes: Int? = nil
     ) {
         self.models = models
         self.derivations = derivations
@@ -58,8 +58,21 @@ public struct ScoreOptions: Sendable {
         self.parameters = parameters
         self.flags = flags
         self.threads = max(1, threads)
-        self.chunkBytes = max(1024, chunkBytes)
+        self.chunkBytes = chunkBytes.map { max(1024, $0) }
     }
+}
+
+extension ScoreOptions {
+    /// Input bytes per chunk by default: 1 MiB for up to four models, less for more, so that
+    /// what a chunk holds while it is scored (its columns, every model's features, risks and
+    /// statuses, and its output, about 1.2 KB per model per row of 60-byte input) stays near 20 MB
+    /// whatever the number of models; memory is flat in rows either way.
+    public static func defaultChunkBytes(models: Int) -> Int {
+        max(128 << 10, (4 << 20) / max(4, models))
+    }
+
+    /// The chunk size of a run with these options.
+    var effectiveChunkBytes: Int { chunkBytes.map { max(1024, $0) } ?? Self.defaultChunkBytes(models: models.count + models.filter { $0.fallback != nil }.count) }
 }
 
 /// What a run did: counts for the summary.
@@ -244,7 +257,8 @@ public enum ScoreRun {
     ) throws(BatchError) -> RunSummary {
         let start = DispatchTime.now()
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(options.chunkBytes * 2)
+        let chunkBytes = options.effectiveChunkBytes
+        buffer.reserveCapacity(chunkBytes * 2)
 
         // Header: the first record (after a BOM and blank lines).
         // The header is tokenized only once a record end has been read (and reads grow with the
@@ -336,8 +350,8 @@ public enum ScoreRun {
 
         // Stream.
         while true {
-            if !eof && buffer.count < options.chunkBytes {
-                if try source.read(into: &buffer, max: options.chunkBytes) == 0 { eof = true }
+            if !eof && buffer.count < chunkBytes {
+                if try source.read(into: &buffer, max: chunkBytes) == 0 { eof = true }
                 continue
             }
             if buffer.isEmpty { break }
@@ -348,7 +362,7 @@ public enum ScoreRun {
                 cut = end
             } else {
                 // No record ends in the buffer (a very long record or an unclosed quote): read more.
-                if try source.read(into: &buffer, max: options.chunkBytes) == 0 { eof = true }
+                if try source.read(into: &buffer, max: chunkBytes) == 0 { eof = true }
                 continue
             }
             let chunk = Array(buffer[0..<cut])

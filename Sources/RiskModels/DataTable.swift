@@ -40,6 +40,57 @@ struct TableKey: Hashable, Sendable {
     }
 }
 
+/// Table rows by key: open addressing with linear probing over a power-of-two slot array and a
+/// cheap multiply–xorshift mix of the key's bit patterns (no per-lookup SipHash, no allocation).
+/// A key that repeats finds its last row, as a dictionary filled in row order would.
+struct TableIndex: Sendable {
+    /// Row + 1 per slot; 0 is empty.
+    private let slots: [Int32]
+    private let mask: Int
+
+    init(keys: [TableKey]) {
+        var size = 16
+        while size < keys.count * 2 { size <<= 1 }
+        var slots = [Int32](repeating: 0, count: size)
+        let mask = size - 1
+        for (r, k) in keys.enumerated() {
+            var i = Self.mix(k) & mask
+            while slots[i] != 0 && keys[Int(slots[i]) - 1] != k { i = (i + 1) & mask }
+            slots[i] = Int32(r + 1)
+        }
+        self.slots = slots
+        self.mask = mask
+    }
+
+    @inline(__always)
+    static func mix(_ k: TableKey) -> Int {
+        @inline(__always) func step(_ h: UInt64, _ x: UInt64) -> UInt64 {
+            let m = (h ^ x) &* 0xBF58_476D_1CE4_E5B9
+            return m ^ (m >> 31)
+        }
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+        h = step(h, k.values.0.bitPattern)
+        h = step(h, k.values.1.bitPattern)
+        h = step(h, k.values.2.bitPattern)
+        h = step(h, k.values.3.bitPattern)
+        return Int(truncatingIfNeeded: h)
+    }
+
+    /// The row with key `k` (−1 when none); `keys` are the table's row keys.
+    @inline(__always)
+    func row(_ k: TableKey, keys: UnsafeBufferPointer<TableKey>) -> Int {
+        slots.withUnsafeBufferPointer { slots in
+            var i = Self.mix(k) & mask
+            while true {
+                let s = Int(slots[i])
+                if s == 0 { return -1 }
+                if keys[s - 1] == k { return s - 1 }
+                i = (i + 1) & mask
+            }
+        }
+    }
+}
+
 /// A parsed, indexed table.
 struct DataTable: Sendable {
     enum KeySource: Sendable {
@@ -52,7 +103,7 @@ struct DataTable: Sendable {
     let name: String
     let sources: [KeySource]
     let columns: [String: [Double]]
-    let index: [TableKey: Int]
+    let index: TableIndex
     /// The key of every table row (to confirm a guessed row without hashing).
     let rowKeys: [TableKey]
     let rowCount: Int
@@ -183,16 +234,14 @@ struct DataTable: Sendable {
                 throw bad(kk, "give a canonical field or a value")
             }
         }
-        var index: [TableKey: Int] = [:]
-        index.reserveCapacity(rowCount)
         var rowKeys: [TableKey] = []
         rowKeys.reserveCapacity(rowCount)
         for r in 0..<rowCount {
             var k = TableKey()
             for (j, c) in keyColumns.enumerated() { k[j] = cells[c][r] }
-            index[k] = r
             rowKeys.append(k)
         }
+        let index = TableIndex(keys: rowKeys)
         var columns: [String: [Double]] = [:]
         for (c, h) in header.enumerated() { columns[h] = cells[c] }
         return DataTable(name: name, sources: sources, columns: columns, index: index, rowKeys: rowKeys, rowCount: rowCount)
@@ -216,14 +265,20 @@ struct DataTable: Sendable {
                 for r in 0..<n { keys[r][j] = v }
             case .field(let f, let map, let classes, let plusYears):
                 guard let col = chunk.columns[f] else { return [Int](repeating: -1, count: n) }
+                // A category map as an array by category code (NaN: not in the map).
+                let mapped: [Double]? = map.map { m in
+                    var a = [Double](repeating: .nan, count: (m.keys.compactMap { Int(exactly: $0) }.max() ?? -1) + 1)
+                    for (k, v) in m { if let i = Int(exactly: k), i >= 0 { a[i] = v } }
+                    return a
+                }
                 col.values.withUnsafeBufferPointer { values in
                     col.states.withUnsafeBufferPointer { states in
                         for r in 0..<n {
                             guard states[r] == .present else { ok[r] = false; continue }
                             var v = values[r]
-                            if let map {
-                                guard let m = map[v] else { ok[r] = false; continue }
-                                v = m
+                            if let mapped {
+                                guard v >= 0, v < Double(mapped.count), v == v.rounded(), !mapped[Int(v)].isNaN else { ok[r] = false; continue }
+                                v = mapped[Int(v)]
                             }
                             if let c = classes { v = Self.ageClass(v, c) }
                             if plusYears { v += Double(t) }
@@ -233,10 +288,12 @@ struct DataTable: Sendable {
                 }
             }
         }
-        return (0..<n).map { r in
-            guard ok[r] else { return -1 }
-            if let near, near[r] >= 0, near[r] + t < rowCount, rowKeys[near[r] + t] == keys[r] { return near[r] + t }
-            return index[keys[r]] ?? -1
+        return rowKeys.withUnsafeBufferPointer { rowKeys in
+            (0..<n).map { r in
+                guard ok[r] else { return -1 }
+                if let near, near[r] >= 0, near[r] + t < rowCount, rowKeys[near[r] + t] == keys[r] { return near[r] + t }
+                return index.row(keys[r], keys: rowKeys)
+            }
         }
     }
 

@@ -219,3 +219,11 @@ let good = "a1,55,female,white,0,0,0,120,5.508145849,1.292991983"
         #expect(summary.flagCounts.values.reduce(0, +) == written.values.reduce(0, +))
     }
 }
+
+/// Chunks shrink with the number of models so a chunk's memory stays bounded (issue 11).
+@Suite struct ChunkSizeTests {
+    @Test(arguments: [(1, 1 << 20), (2, 1 << 20), (4, 1 << 20), (8, 1 << 19), (22, (4 << 20) / 22), (100, 128 << 10)])
+    func defaultChunkBytesShrinkWithModels(_ c: (models: Int, bytes: Int)) {
+        #expect(ScoreOptions.defaultChunkBytes(models: c.models) == c.bytes)
+    }
+}

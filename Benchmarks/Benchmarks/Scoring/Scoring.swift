@@ -1,10 +1,11 @@
-// Throughput of the compute core per model (in-memory columnar chunks, no CSV) and of the whole
-// CSV → CSV pipeline at 10^6 rows (in memory: the input is generated in setup, the output bytes
-// are counted and dropped). Setup happens outside the measured region; results go to blackHole.
+// Throughput of the compute core per model (in-memory columnar chunks, no CSV), of each pipeline
+// stage on one chunk (parse, evaluate, format; allocations counted), and of the whole CSV → CSV
+// pipeline at 10^6 rows (in memory: the input is generated in setup, the output bytes are counted
+// and dropped). Setup happens outside the measured region; results go to blackHole.
 import Benchmark
 import Foundation
 import RiskAlerts
-import RiskBatch
+@_spi(Benchmarking) import RiskBatch
 import RiskCore
 import RiskLinearAlgebra
 import RiskModels
@@ -23,6 +24,14 @@ func syntheticCSV(rows: Int) -> [UInt8] {
     var ref = sink.sink
     try! SyntheticPopulation.write(rows: rows, seed: 20261127, to: &ref)
     return sink.bytes
+}
+
+/// A synthetic CSV cut into its header and its records.
+func csvChunk(rows: Int) -> (header: [String], body: [UInt8]) {
+    let bytes = syntheticCSV(rows: rows)
+    let end = bytes.firstIndex(of: 0x0A)!
+    let header = String(decoding: bytes[..<end], as: UTF8.self).split(separator: ",").map(String.init)
+    return (header, Array(bytes[(end + 1)...]))
 }
 
 func syntheticChunk(rows: Int) -> RecordChunk {
@@ -74,6 +83,46 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(evaluator.score(chunk)) }
     } setup: {
         syntheticChunk(rows: chunkRows)
+    }
+
+    // MARK: Pipeline stages on one chunk of 16,384 rows (1 iteration = one chunk), with the
+    // run's defaults (flag rules and the built-in alert rules), allocations counted.
+    let stage = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .cpuTotal, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 300)
+    let alertRules = try! AlertRules.bundled(columns: AlertRules.knownColumns(models: library.models))
+    for models in [["pce2013", "framingham2008_lab"], library.models.map(\.id)] {
+        let label = models.count == 2 ? "pce2013+framingham2008_lab" : "all \(models.count) models"
+        func stages(_ header: [String]) -> PipelineStages {
+            var options = ScoreOptions(
+                models: models.map { try! library.model($0) }, derivations: library.derivations,
+                parameters: try! RunParameters(runWide.map { "\($0.key)=\($0.value)" }), flags: rules)
+            options.alertRules = alertRules
+            return try! PipelineStages(header: header, options: options)
+        }
+        Benchmark("stage parse \(label) (16,384 rows)", configuration: stage) { benchmark, input in
+            let s = stages(input.header)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(s.parse(input.body)) }
+        } setup: {
+            csvChunk(rows: chunkRows)
+        }
+        Benchmark("stage evaluate \(label) (16,384 rows)", configuration: stage) { benchmark, input in
+            let s = stages(input.header)
+            let parsed = s.parse(input.body)
+            let evaluator = s.makeEvaluator()
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(s.evaluate(parsed, with: evaluator)) }
+        } setup: {
+            csvChunk(rows: chunkRows)
+        }
+        Benchmark("stage format \(label) (16,384 rows)", configuration: stage) { benchmark, input in
+            let s = stages(input.header)
+            let scored = s.evaluate(s.parse(input.body), with: s.makeEvaluator())
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(s.format(scored, bytes: input.body)) }
+        } setup: {
+            csvChunk(rows: chunkRows)
+        }
     }
 
     // MARK: CSV → CSV, 10^6 rows, in memory (1 iteration = 10^6 rows).
