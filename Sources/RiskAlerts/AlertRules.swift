@@ -82,6 +82,14 @@ public struct AlertRules: Sendable, Equatable {
         return s
     }
 
+    /// `knownColumns(models:)` for every model of `library`, from its listing: no model is compiled.
+    public static func knownColumns(library: ModelLibrary) -> Set<String> {
+        var s = Set(canonicalColumns)
+        for e in library.entries { s.formUnion(e.numericOutputColumns) }
+        s.insert(bandRiskColumn)
+        return s
+    }
+
     /// The embedded default rule file's text.
     public static func bundledText() throws(RuleFileError) -> String {
         guard let f = ModelCatalog.files.first(where: { $0.path == bundledPath }) else {

@@ -188,31 +188,47 @@ public enum DemoRun {
     ]
 
     /// Every model of the library, Viet Nam's first, then the others in library order.
-    public static func orderedModels(_ library: ModelLibrary) -> [CompiledModel] {
-        first.compactMap { id in library.models.first { $0.id == id } } + library.models.filter { !first.contains($0.id) }
+    /// Compiles every model of the library.
+    public static func orderedModels(_ library: ModelLibrary) throws(ModelFileError) -> [CompiledModel] {
+        let all = try library.models
+        return first.compactMap { id in all.first { $0.id == id } } + all.filter { !first.contains($0.id) }
     }
 
     /// The scoring options of the demo.
-    public static func options(_ library: ModelLibrary, flags: FlagRules) throws(BatchError) -> ScoreOptions {
-        ScoreOptions(
-            models: orderedModels(library), derivations: library.derivations,
-            parameters: try RunParameters(parameters), flags: flags)
+    public static func options(_ library: ModelLibrary, flags: FlagRules) throws(JobError) -> ScoreOptions {
+        let models: [CompiledModel]
+        let derivations: [Derivation]
+        do {
+            models = try orderedModels(library)
+            derivations = try library.derivations
+        } catch {
+            throw .models(error)
+        }
+        do {
+            return ScoreOptions(models: models, derivations: derivations, parameters: try RunParameters(parameters), flags: flags)
+        } catch {
+            throw .batch(error)
+        }
     }
 
     /// Synthesises `rows` people with `seed` and scores them in memory (tests, small demos).
     public static func scoreInMemory(rows: Int, seed: UInt64, library: ModelLibrary, flags: FlagRules, threads: Int = 2)
-        throws(BatchError) -> (summary: RunSummary, output: [UInt8])
+        throws(JobError) -> (summary: RunSummary, output: [UInt8])
     {
-        let population = MemorySink()
-        var p = population.sink
-        try SyntheticPopulation.write(rows: rows, seed: seed, to: &p)
         var options = try options(library, flags: flags)
         options.threads = threads
-        var source = MemorySource(bytes: population.bytes)
-        let out = MemorySink()
-        var sink = out.sink
-        let summary = try ScoreRun.run(source: &source, sink: &sink, options: options)
-        return (summary, out.bytes)
+        do throws(BatchError) {
+            let population = MemorySink()
+            var p = population.sink
+            try SyntheticPopulation.write(rows: rows, seed: seed, to: &p)
+            var source = MemorySource(bytes: population.bytes)
+            let out = MemorySink()
+            var sink = out.sink
+            let summary = try ScoreRun.run(source: &source, sink: &sink, options: options)
+            return (summary, out.bytes)
+        } catch {
+            throw .batch(error)
+        }
     }
 
     /// Rows each model scored (status ok, with or without notes).

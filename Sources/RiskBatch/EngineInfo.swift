@@ -20,7 +20,8 @@ public enum EngineInfo {
     public static let version = "0.1.0"
 
     /// SHA-256 over the catalogue's files in path order: for each file its path, a NUL byte, its
-    /// UTF-8 text and a NUL byte. Any change to any embedded file changes it.
+    /// UTF-8 text and a NUL byte. Any change to any embedded file changes it. `versionText` prints
+    /// the same sum computed at build time (`ModelCatalog.checksum`); a test keeps the two equal.
     public static func catalogueChecksum(_ files: [(path: String, text: String)] = ModelCatalog.files) -> String {
         var hasher = SHA256()
         for f in files.sorted(by: { $0.path < $1.path }) {
@@ -34,7 +35,7 @@ public enum EngineInfo {
     public static var versionText: String {
         """
         riskengine \(version)
-        model catalogue \(ModelCatalog.version), \(ModelCatalog.files.count) files, sha256 \(catalogueChecksum())
+        model catalogue \(ModelCatalog.version), \(ModelCatalog.files.count) files, sha256 \(ModelCatalog.checksum)
         BLAS: \(BLAS.library)
         """
     }

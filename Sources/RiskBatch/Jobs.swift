@@ -306,8 +306,8 @@ public struct DemoJob: Sendable {
         let flags: FlagRules
         do { flags = try FlagRules.bundled() } catch { throw .flagRules(error) }
         var options: ScoreOptions
-        do { options = try DemoRun.options(lib, flags: flags) } catch { throw .batch(error) }
-        do { options.alertRules = try AlertRules.bundled(columns: AlertRules.knownColumns(models: lib.models)) } catch {
+        options = try DemoRun.options(lib, flags: flags)
+        do { options.alertRules = try AlertRules.bundled(columns: AlertRules.knownColumns(library: lib)) } catch {
             throw .alertRules(error)
         }
         do throws(BatchError) {

@@ -3,9 +3,13 @@ internal import CLAPACKE
 /// BLAS level 2 and 3 products and thread control, with shapes checked in Swift.
 public enum BLAS {
     /// Sets the number of threads OpenBLAS may use. Row-parallel scoring keeps this at 1 so the
-    /// two levels of parallelism do not fight over the cores; a large fit may raise it.
+    /// two levels of parallelism do not fight over the cores; a large fit may raise it. At 1 the
+    /// server threads OpenBLAS started when it loaded are stopped too: otherwise they spin
+    /// (sched_yield) for about 0.1 s of every process, taking a core from start-up and from the
+    /// scoring workers. Call it while no BLAS call is running (the executable does, at start-up).
     public static func setThreads(_ count: Int) {
         openblas_set_num_threads(Int32(max(1, count)))
+        if count <= 1 { riskengine_blas_stop_server_threads() }
     }
 
     /// The number of threads OpenBLAS currently uses.

@@ -85,10 +85,22 @@ public struct Derivation: Sendable {
 }
 
 extension ModelLibrary {
-    /// The derivations this library supports: BMI always; eGFR when `egfr_ckdepi2021` is present.
+    /// The derivations this library supports: age and BMI always; eGFR when `egfr_ckdepi2021` is
+    /// present (compiling it).
     public var derivations: [Derivation] {
+        get throws(ModelFileError) { try derivations(needed: nil) }
+    }
+
+    /// The derivations `models` can use (an `Evaluator` keeps only those): as `derivations`, but
+    /// the eGFR model is compiled only when one of the models (or its fallback) reads `egfr`.
+    public func derivations(for models: [CompiledModel]) throws(ModelFileError) -> [Derivation] {
+        try derivations(needed: Set(models.flatMap { $0.requiredFields + ($0.fallback?.model.requiredFields ?? []) }))
+    }
+
+    private func derivations(needed: Set<String>?) throws(ModelFileError) -> [Derivation] {
         var d = [Derivation.age, Derivation.bmi]
-        if let egfr = models.first(where: { $0.id == "egfr_ckdepi2021" }) { d.append(.egfr(egfr)) }
+        let id = "egfr_ckdepi2021"
+        if entry(id) != nil, needed?.contains("egfr") ?? true { d.append(.egfr(try model(id))) }
         return d
     }
 }

@@ -73,51 +73,117 @@ public enum ModelLoader {
 
 /// The models available to a run: the embedded library plus any files given at run time. Every
 /// file is checked at load (its numbers and its worked examples, see `ModelLoader.verifyExamples`).
-/// The library owns the data tables its models read (`tables`): nothing is cached process-wide.
+/// An embedded model is decoded, compiled and checked the first time it is asked for (`model(_:)`,
+/// `models`), once per library; what is listed of every model (`entries`: id, title, citation,
+/// output columns) comes from an index made at build time, so listing the library or scoring with
+/// two models compiles nothing else. Files given at run time are compiled at load (their ids are
+/// in their text). The library owns its compiled models and the data tables they read (`tables`):
+/// nothing is cached process-wide.
 public struct ModelLibrary: Sendable {
-    public let models: [CompiledModel]
+    /// What the library knows of a model without compiling it.
+    public struct Entry: Sendable, Equatable {
+        public let id: String
+        public let title: String
+        /// The citation's reference and DOI.
+        public let reference: String
+        public let doi: String
+        /// The file it comes from (`Models/…` for an embedded one, else the path given).
+        public let file: String
+        /// The written output columns, in outcome order.
+        public let outputColumns: [String]
+        /// The written columns that hold numbers (not labels).
+        public let numericOutputColumns: [String]
+
+        public init(
+            id: String, title: String, reference: String, doi: String, file: String,
+            outputColumns: [String], numericOutputColumns: [String]
+        ) {
+            self.id = id
+            self.title = title
+            self.reference = reference
+            self.doi = doi
+            self.file = file
+            self.outputColumns = outputColumns
+            self.numericOutputColumns = numericOutputColumns
+        }
+
+        /// The entry of a compiled model.
+        public init(_ m: CompiledModel) {
+            self.init(
+                id: m.id, title: m.definition.title, reference: m.definition.citation.reference,
+                doi: m.definition.citation.doi, file: m.file, outputColumns: m.outputColumns,
+                numericOutputColumns: m.outputColumns.indices.filter { m.outputLabels[$0] == nil }.map { m.outputColumns[$0] })
+        }
+    }
+
+    /// Every model of the library, sorted by id.
+    public let entries: [Entry]
     /// The parsed data tables of this library's models.
     public let tables: DataTableCache
+    private let store: Store
 
+    /// The compiled models and the embedded files not yet compiled, behind one lock: a model is
+    /// compiled once however many threads ask for it.
+    private final class Store: @unchecked Sendable {
+        let lock = NSLock()
+        /// The embedded model files not compiled yet, by id: path relative to `Models/`.
+        var pending: [String: String]
+        var compiled: [String: CompiledModel]
+
+        init(pending: [String: String], compiled: [String: CompiledModel]) {
+            self.pending = pending
+            self.compiled = compiled
+        }
+    }
+
+    /// A library of compiled models.
     public init(models: [CompiledModel], tables: DataTableCache = DataTableCache()) throws(ModelFileError) {
+        try self.init(entries: models.map(Entry.init), pending: [:], compiled: models, tables: tables)
+    }
+
+    private init(
+        entries: [Entry], pending: [String: String], compiled: [CompiledModel], tables: DataTableCache
+    ) throws(ModelFileError) {
         var seen: [String: String] = [:]
-        for m in models {
-            if let other = seen[m.id] { throw .duplicateID(id: m.id, files: [other, m.file]) }
-            seen[m.id] = m.file
+        for e in entries {
+            if let other = seen[e.id] { throw .duplicateID(id: e.id, files: [other, e.file]) }
+            seen[e.id] = e.file
         }
-        self.models = models.sorted { $0.id < $1.id }
+        self.entries = entries.sorted { $0.id < $1.id }
         self.tables = tables
+        self.store = Store(pending: pending, compiled: Dictionary(uniqueKeysWithValues: compiled.map { ($0.id, $0) }))
     }
 
-    /// The library embedded in the binary (Models/*.json), validated.
+    /// The library embedded in the binary (Models/*.json). Nothing is compiled yet: each model is
+    /// compiled and checked when first asked for.
     public static func embedded() throws(ModelFileError) -> ModelLibrary {
-        let tables = DataTableCache()
-        return try ModelLibrary(models: embeddedModels(tables: tables), tables: tables)
+        let index = embeddedIndex()
+        return try ModelLibrary(
+            entries: index, pending: Dictionary(index.map { ($0.id, String($0.file.dropFirst("Models/".count))) }) { a, _ in a },
+            compiled: [], tables: DataTableCache())
     }
 
-    private static func embeddedModels(tables: DataTableCache) throws(ModelFileError) -> [CompiledModel] {
-        var compiled: [CompiledModel] = []
-        for file in ModelCatalog.files where file.path.hasSuffix(".json") && !file.path.contains("/") {
-            compiled.append(try ModelLoader.load(
-                json: file.text, file: "Models/" + file.path, tableText: ModelLoader.embeddedFile, tables: tables))
+    /// The build-time index of the embedded model files (`ModelCatalog.modelIndex`).
+    static func embeddedIndex() -> [Entry] {
+        ModelCatalog.modelIndex.map {
+            Entry(id: $0.id, title: $0.title, reference: $0.reference, doi: $0.doi, file: "Models/" + $0.path,
+                  outputColumns: $0.outputColumns, numericOutputColumns: $0.numericOutputColumns)
         }
-        return compiled
     }
 
     /// The embedded library plus the model files in a folder (a file with an embedded model's id
     /// replaces it, so a recalibrated model can be tried without rebuilding). A table path is
-    /// read from the folder first, then from the embedded tables.
+    /// read from the folder first, then from the embedded tables. The folder's files are compiled
+    /// and checked here; the embedded ones when first asked for.
     public static func embedded(plus directory: URL) throws(ModelFileError) -> ModelLibrary {
         let tables = DataTableCache()
-        var byID: [String: CompiledModel] = [:]
-        for m in try embeddedModels(tables: tables) { byID[m.id] = m }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
         } catch {
             throw .malformed(file: directory.path, key: "", problem: "cannot list the folder")
         }
-        var extra: [String: String] = [:]
+        var extra: [String: CompiledModel] = [:]
         var texts: [(url: URL, text: String)] = []
         for name in names {
             let url = directory.appendingPathComponent(name)
@@ -130,11 +196,14 @@ public struct ModelLibrary: Sendable {
             let m = try ModelLoader.load(json: text, file: url.path, tableText: { path in
                 (try? String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)) ?? ModelLoader.embeddedFile(path)
             }, tables: tables, fields: fields)
-            if let other = extra[m.id] { throw .duplicateID(id: m.id, files: [other, url.path]) }
-            extra[m.id] = url.path
-            byID[m.id] = m
+            if let other = extra[m.id] { throw .duplicateID(id: m.id, files: [other.file, url.path]) }
+            extra[m.id] = m
         }
-        return try ModelLibrary(models: Array(byID.values), tables: tables)
+        let embedded = embeddedIndex().filter { extra[$0.id] == nil }
+        return try ModelLibrary(
+            entries: embedded + extra.values.map(Entry.init),
+            pending: Dictionary(embedded.map { ($0.id, String($0.file.dropFirst("Models/".count))) }) { a, _ in a },
+            compiled: Array(extra.values), tables: tables)
     }
 
     /// The catalog of a folder's model files: canonical fields, then every local column any of
@@ -157,11 +226,44 @@ public struct ModelLibrary: Sendable {
         return catalog
     }
 
-    /// A model by id.
+    /// The ids of the library's models, sorted.
+    public var ids: [String] { entries.map(\.id) }
+
+    /// The listing entry of a model, without compiling it.
+    public func entry(_ id: String) -> Entry? { entries.first { $0.id == id } }
+
+    /// A model by id, compiled (and its worked examples checked) on first use.
     public func model(_ id: String) throws(ModelFileError) -> CompiledModel {
-        guard let m = models.first(where: { $0.id == id }) else {
-            throw .unknownModel(id: id, known: models.map(\.id))
+        store.lock.lock()
+        defer { store.lock.unlock() }
+        if let m = store.compiled[id] { return m }
+        guard let path = store.pending[id], let text = ModelLoader.embeddedFile(path) else {
+            throw .unknownModel(id: id, known: ids)
         }
+        let file = "Models/" + path
+        let m = try ModelLoader.load(json: text, file: file, tableText: ModelLoader.embeddedFile, tables: tables)
+        guard m.id == id else {
+            throw .invalid(file: file, key: "id", problem: "the file's id differs from the build's model index: rebuild")
+        }
+        store.compiled[id] = m
+        store.pending[id] = nil
         return m
+    }
+
+    /// Every model of the library, compiled and checked (in id order). Compiles the ones not yet
+    /// compiled: for the callers that need them all (the demo, tests).
+    public var models: [CompiledModel] {
+        get throws(ModelFileError) {
+            var all: [CompiledModel] = []
+            for e in entries { all.append(try model(e.id)) }
+            return all
+        }
+    }
+
+    /// The ids of the models compiled so far, sorted.
+    public var compiledIDs: [String] {
+        store.lock.lock()
+        defer { store.lock.unlock() }
+        return store.compiled.keys.sorted()
     }
 }

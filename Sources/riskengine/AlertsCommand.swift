@@ -114,7 +114,7 @@ struct Alerts: ParsableCommand {
                 guard let text = try? String(contentsOfFile: rules, encoding: .utf8) else {
                     throw RuleFileError.unreadable(file: rules, problem: "cannot read the file as UTF-8")
                 }
-                file = try AlertRules.compile(text, file: rules, columns: AlertRules.knownColumns(models: lib.models))
+                file = try AlertRules.compile(text, file: rules, columns: AlertRules.knownColumns(library: lib))
             } catch {
                 throw fail(error.description, Exit.configError)
             }

@@ -83,7 +83,7 @@ struct RecalibrateCommand: ParsableCommand {
         let lib: ModelLibrary
         do { lib = try library.library() } catch { throw fail(error.description, Exit.configError) }
         let parent: CompiledModel
-        do { parent = try lib.model(model) } catch { throw fail(error.description, Exit.usage) }
+        do { parent = try lib.model(model) } catch { throw fail(error.description, exitStatus(for: error)) }
         let rules: FlagRules
         do { rules = try FlagRules.bundled() } catch { throw fail(error.description, Exit.configError) }
         let parameters: RunParameters
@@ -97,7 +97,9 @@ struct RecalibrateCommand: ParsableCommand {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd"
-        let context = ScoringContext(derivations: lib.derivations, parameters: parameters, flags: rules, tables: lib.tables)
+        let derivations: [Derivation]
+        do { derivations = try lib.derivations } catch { throw fail(error.description, Exit.configError) }
+        let context = ScoringContext(derivations: derivations, parameters: parameters, flags: rules, tables: lib.tables)
         let request = RecalibrationRequest(
             method: RecalibrationMethod(rawValue: method ?? "large") ?? .large, horizon: horizon, timeColumn: time ?? "",
             eventColumn: event ?? "", region: region, column: column, id: id, date: formatter.string(from: Date()), engine: EngineInfo.version)

@@ -60,19 +60,18 @@ struct ReportCommand: ParsableCommand {
             throw fail("\(error)", Exit.configError)
         }
         var ruleTexts: [String: ReportRuleText] = [:]
-        if let rules = try? AlertRules.bundled(columns: AlertRules.knownColumns(models: lib.models)) {
+        if let rules = try? AlertRules.bundled(columns: AlertRules.knownColumns(library: lib)) {
             for r in rules.rules {
                 ruleTexts[r.id] = ReportRuleText(level: r.level.rawValue, english: r.reasonEnglish, vietnamese: r.reasonVietnamese)
             }
         }
         var citations: [String: ReportCitation] = [:]
-        for m in lib.models {
-            let d = m.definition
-            citations[m.id] = ReportCitation(model: m.id, title: d.title, reference: d.citation.reference, doi: d.citation.doi)
+        for e in lib.entries {
+            citations[e.id] = ReportCitation(model: e.id, title: e.title, reference: e.reference, doi: e.doi)
         }
         do {
             let data = try ReportData.read(
-                path: input, areaColumn: area, knownModels: lib.models.map(\.id),
+                path: input, areaColumn: area, knownModels: lib.ids,
                 bandBounds: flagRules.riskBands.bands.compactMap(\.below), bandCodes: flagRules.riskBands.bands.map(\.code))
             let alertData = try alerts.map { path throws(ReportError) in try AlertData.read(path: path) }
             var validations: [ValidationSummary] = []

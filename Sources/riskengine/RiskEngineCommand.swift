@@ -49,6 +49,13 @@ func exitStatus(for error: JobError) -> Int32 {
     }
 }
 
+/// An unknown model id is a usage error; a model file that fails its checks (a built-in one is
+/// checked when first asked for) a configuration error.
+func exitStatus(for error: ModelFileError) -> Int32 {
+    if case .unknownModel = error { return Exit.usage }
+    return Exit.configError
+}
+
 /// The process's peak resident memory in MB (getrusage; Linux reports kB).
 func peakResidentMB() -> Int {
     var usage = rusage()
@@ -209,7 +216,11 @@ struct Score: ParsableCommand {
             guard parts.count == 2, let k = chosen.firstIndex(where: { $0.id == parts[0] }) else {
                 return "--fallback \(pair): expected A=B with A one of --models"
             }
-            guard let other = try? lib.model(parts[1]) else { return "--fallback \(pair): unknown model \(parts[1])" }
+            let other: CompiledModel
+            do { other = try lib.model(parts[1]) } catch {
+                if case .unknownModel = error { return "--fallback \(pair): unknown model \(parts[1])" }
+                return error.description
+            }
             guard let m = chosen[k].withFallback(other) else {
                 return "--fallback \(pair): \(parts[1]) does not have the same outputs as \(parts[0])"
             }
@@ -237,8 +248,10 @@ struct Score: ParsableCommand {
         } catch {
             throw fail(error.description, exitStatus(for: error))
         }
+        let derivations: [Derivation]
+        do { derivations = try lib.derivations(for: chosen) } catch { throw fail(error.description, Exit.configError) }
         var options = ScoreOptions(
-            models: chosen, derivations: lib.derivations, digits: digits, parameters: parameters, flags: rules)
+            models: chosen, derivations: derivations, digits: digits, parameters: parameters, flags: rules)
         if let t = threads { options.threads = t }
         if let c = chunkBytes { options.chunkBytes = max(1024, c) }
         if !noRules { options.alertRules = try alertRules(library: lib, urgent: rules.bloodPressure.urgent) }
@@ -291,7 +304,7 @@ struct Score: ParsableCommand {
             do {
                 chosen.append(try lib.model(id))
             } catch {
-                throw fail(error.description, Exit.usage)
+                throw fail(error.description, exitStatus(for: error))
             }
         }
         return chosen
@@ -304,7 +317,7 @@ struct Score: ParsableCommand {
     func alertRules(library lib: ModelLibrary, urgent: FlagRules.UrgentBP) throws -> AlertRules {
         let soft = ["bp_urgent_sbp": urgent.sbpAtLeast, "bp_urgent_dbp": urgent.dbpAtLeast]
         let overrides = parseRuleParams(ruleParams) ?? [:]
-        let columns = AlertRules.knownColumns(models: lib.models)
+        let columns = AlertRules.knownColumns(library: lib)
         do throws(RuleFileError) {
             guard let path = rules else {
                 return try AlertRules.bundled(columns: columns, overrides: overrides, overridesIfPresent: soft)
@@ -413,10 +426,17 @@ struct MappingCommand: ParsableCommand {
             }
             let dialect = read.dialect
             let header = read.names
-            let lib: ModelLibrary
-            do { lib = try ModelLibrary.embedded() } catch { throw fail(error.description, Exit.configError) }
-            let chosen = (models?.split(separator: ",").map(String.init)).map { ids in lib.models.filter { ids.contains($0.id) } } ?? lib.models
-            let needed = ScoreRun.neededFields(chosen, derivations: lib.derivations)
+            let chosen: [CompiledModel]
+            let derivations: [Derivation]
+            do {
+                let lib = try ModelLibrary.embedded()
+                let ids = (models?.split(separator: ",").map(String.init)).map { ids in lib.ids.filter { ids.contains($0) } } ?? lib.ids
+                chosen = try ids.map { id throws(ModelFileError) in try lib.model(id) }
+                derivations = try lib.derivations(for: chosen)
+            } catch {
+                throw fail(error.description, Exit.configError)
+            }
+            let needed = ScoreRun.neededFields(chosen, derivations: derivations)
             let built = Result { () throws(BatchError) -> InputLayout in
                 try InputLayout(header: header, needed: needed, mapping: m, dialect: dialect)
             }
@@ -444,9 +464,8 @@ struct Models: ParsableCommand {
         func run() throws {
             do {
                 let lib = try library.library()
-                for m in lib.models {
-                    let d = m.definition
-                    print("\(d.id)\t\(d.title)\t\(d.citation.reference) doi:\(d.citation.doi)")
+                for e in lib.entries {
+                    print("\(e.id)\t\(e.title)\t\(e.reference) doi:\(e.doi)")
                 }
             } catch {
                 throw fail(error.description, Exit.configError)

@@ -145,12 +145,14 @@ struct ValidateCommand: ParsableCommand {
                 let lib: ModelLibrary
                 do { lib = try library.library() } catch { throw fail(error.description, Exit.configError) }
                 let m: CompiledModel
-                do { m = try lib.model(model!) } catch { throw fail(error.description, Exit.usage) }
+                do { m = try lib.model(model!) } catch { throw fail(error.description, exitStatus(for: error)) }
                 let rules: FlagRules
                 do { rules = try FlagRules.bundled() } catch { throw fail(error.description, Exit.configError) }
                 let parameters: RunParameters
                 do { parameters = try RunParameters(params) } catch { throw fail(error.description, exitStatus(for: error)) }
-                let scored = try cohort.scored(with: m, derivations: lib.derivations, parameters: parameters, flags: rules)
+                let derivations: [Derivation]
+                do { derivations = try lib.derivations(for: [m]) } catch { throw fail(error.description, Exit.configError) }
+                let scored = try cohort.scored(with: m, derivations: derivations, parameters: parameters, flags: rules)
                 let keep = scored.indices.filter { scored[$0] != nil }
                 excluded = scored.count - keep.count
                 time = keep.map { time[$0] }

@@ -12,7 +12,7 @@ private func resolveTest(_ name: String) -> RuleExpression.Name? {
     return testColumns.contains(name) ? .column : nil
 }
 
-private let known = AlertRules.knownColumns(models: library.models)
+private let known = AlertRules.knownColumns(models: allModels)
 
 @Suite struct RuleExpressionParsingTests {
     struct Good: CustomTestStringConvertible, Sendable {
@@ -362,5 +362,15 @@ private func rule(id: String = "r1", level: String = "watch", when: String = "sb
         #expect(summary.flagCounts["bp_urgent"] == 1)
         #expect(summary.flagCounts["htn_uncontrolled"] == 1)
         #expect(summary.absentFields.isEmpty)
+    }
+}
+
+@Suite struct KnownColumnsTests {
+    /// The columns a rule may name come from the library's index, without compiling a model, and
+    /// are those the compiled models give.
+    @Test func theLibraryIndexGivesTheCompiledModelsColumns() throws {
+        let fresh = try ModelLibrary.embedded()
+        #expect(AlertRules.knownColumns(library: fresh) == AlertRules.knownColumns(models: allModels))
+        #expect(fresh.compiledIDs.isEmpty)
     }
 }

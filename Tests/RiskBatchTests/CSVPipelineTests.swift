@@ -9,6 +9,11 @@ import Testing
 let library: ModelLibrary = {
     do { return try ModelLibrary.embedded() } catch { fatalError("\(error)") }
 }()
+
+/// Every embedded model, compiled and checked (the eager path, `ModelLibrary.models`).
+let allModels: [CompiledModel] = {
+    do { return try library.models } catch { fatalError("\(error)") }
+}()
 let rules: FlagRules = {
     do { return try FlagRules.bundled() } catch { fatalError("\(error)") }
 }()

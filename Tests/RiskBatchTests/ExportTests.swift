@@ -11,7 +11,7 @@ import Testing
     func run(_ input: String, models: [String] = ["pce2013"], params: [String] = [], mapping: Mapping? = nil,
              unitsAuto: Bool = false, strict: Bool = false, key: [UInt8]? = nil, rejects: MemorySink? = nil,
              chunkBytes: Int = 1 << 20, threads: Int = 2, delimiter: UInt8? = nil, decimalComma: Bool? = nil) throws -> (String, RunSummary) {
-        var options = ScoreOptions(models: try models.map { try library.model($0) }, derivations: library.derivations,
+        var options = ScoreOptions(models: try models.map { try library.model($0) }, derivations: try library.derivations,
                                    digits: 6, parameters: try RunParameters(params), flags: rules, threads: threads)
         options.chunkBytes = chunkBytes
         options.mapping = mapping

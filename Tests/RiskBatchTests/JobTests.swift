@@ -61,7 +61,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let job = DemoJob(rows: 500, seed: 3, input: dir.appendingPathComponent("pop.csv").path, output: dir.appendingPathComponent("scored.csv").path)
         let report = try job.run(library: library)
-        for m in library.models { #expect(report.contains(m.id), "\(m.id)") }
+        for m in allModels { #expect(report.contains(m.id), "\(m.id)") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["pop.csv", "scored.csv"])
     }
 }

@@ -19,7 +19,7 @@ import Testing
             ])
         }
         let csv = ([header] + rows).map { CSV.line($0) }.joined()
-        var options = ScoreOptions(models: [try library.model("pce2013")], derivations: library.derivations, digits: 12, flags: rules, threads: 2)
+        var options = ScoreOptions(models: [try library.model("pce2013")], derivations: try library.derivations, digits: 12, flags: rules, threads: 2)
         options.chunkBytes = 4096
         var source = MemorySource(csv)
         let a = MemorySink(), b = MemorySink()

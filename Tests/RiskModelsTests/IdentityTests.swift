@@ -31,7 +31,7 @@ import Testing
 
     /// The cardiovascular models (every model with age and SBP among its inputs); charts are
     /// step functions, so for them the risk must not fall.
-    static let cardiovascular = library.models.filter { m in
+    static let cardiovascular = allModels.filter { m in
         let fields = Set(m.definition.inputs.map(\.field))
         return fields.contains("age") && fields.contains("sbp")
     }.map(\.id)

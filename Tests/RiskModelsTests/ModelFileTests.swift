@@ -191,12 +191,12 @@ import Testing
     }
 
     @Test func everyShippedModelCarriesItsSource() {
-        for m in library.models {
+        for m in allModels {
             let c = m.definition.citation
             #expect(!c.doi.isEmpty && !c.table.isEmpty && !c.reference.isEmpty, "\(m.id)")
             #expect(m.definition.inputs.allSatisfy { CanonicalSchema.byName[$0.field] != nil })
         }
-        #expect(library.models.map(\.id) == [
+        #expect(allModels.map(\.id) == [
             "egfr_ckdepi2021", "findrisc", "framingham2008_bmi", "framingham2008_lab", "globorisk_fatal",
             "globorisk_lab", "globorisk_office", "kfre_4var", "kfre_8var",
             "pce2013", "prevent2023_base", "prevent2023_full", "prevent2023_hba1c", "prevent2023_sdi",
@@ -212,8 +212,8 @@ import Testing
              "total_chol": "5.2", "hdl": "1.3", "bmi": "24", "score2_region": "high"]
         }
         let chunk = RecordChunk.fromTextRows(rows)
-        let together = Evaluator(models: library.models).score(chunk)
-        for (k, m) in library.models.enumerated() {
+        let together = Evaluator(models: allModels).score(chunk)
+        for (k, m) in allModels.enumerated() {
             let alone = Evaluator(models: [m]).score(chunk)[0]
             #expect(alone.statuses == together[k].statuses)
             for o in alone.risks.indices {

@@ -143,8 +143,11 @@ import Testing
     /// load (the load time is measured outside the suite: wall-clock limits fail on a busy machine).
     @Test func everyShippedFilePassesTheLoadChecks() throws {
         let lib = try ModelLibrary.embedded()
-        #expect(lib.models.count == 22)
-        #expect(lib.models.allSatisfy { !$0.definition.examples.isEmpty })
+        // The eager path: every model compiled and its worked examples checked.
+        let all = try lib.models
+        #expect(all.count == 22)
+        #expect(all.allSatisfy { !$0.definition.examples.isEmpty })
+        #expect(lib.compiledIDs == lib.ids)
         // The three Globorisk models share their two table files: parsed once per library.
         #expect(lib.tables.count == 2)
     }

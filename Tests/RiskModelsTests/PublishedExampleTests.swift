@@ -6,12 +6,12 @@ import Testing
 /// each with the tolerance the file states (the publication's printed precision, or tighter where
 /// the file gives an unrounded value from an implementation that reproduces the publication).
 @Suite struct PublishedExampleTests {
-    static let cases: [(model: String, example: Int)] = library.models.flatMap { m in
+    static let cases: [(model: String, example: Int)] = allModels.flatMap { m in
         m.definition.examples.indices.map { (m.id, $0) }
     }
 
     @Test func everyModelHasWorkedExamples() {
-        for m in library.models {
+        for m in allModels {
             #expect(!m.definition.examples.isEmpty, "\(m.id) has no published worked example")
         }
     }
@@ -33,7 +33,7 @@ import Testing
 
     /// The printed (rounded) values of the publications, where a file records them.
     @Test func printedValuesAgreeToTheirPrecision() throws {
-        for m in library.models {
+        for m in allModels {
             for ex in m.definition.examples {
                 for (column, printed) in ex.published ?? [:] {
                     guard let p = Double(printed.filter { "0123456789.".contains($0) }) else { continue }

@@ -13,3 +13,8 @@ func scoreRows(_ model: CompiledModel, _ rows: [[String: String]]) -> [(risks: [
 let library: ModelLibrary = {
     do { return try ModelLibrary.embedded() } catch { fatalError("embedded model library does not load: \(error)") }
 }()
+
+/// Every embedded model, compiled and checked (the eager path, `ModelLibrary.models`).
+let allModels: [CompiledModel] = {
+    do { return try library.models } catch { fatalError("an embedded model does not load: \(error)") }
+}()

@@ -26,7 +26,7 @@ struct Fixture {
     static let flags: FlagRules = try! FlagRules.bundled()
 
     static func context(_ params: [String] = []) -> ScoringContext {
-        ScoringContext(derivations: library.derivations, parameters: try! RunParameters(params), flags: flags, tables: library.tables)
+        ScoringContext(derivations: try! library.derivations, parameters: try! RunParameters(params), flags: flags, tables: library.tables)
     }
 
     static func covariates(rows: Int, seed: UInt64) -> [[String]] {
@@ -51,7 +51,7 @@ struct Fixture {
     static func cohort(rows: Int, seed: UInt64, a: Double, b: Double) throws -> CohortColumns {
         let x = covariates(rows: rows, seed: seed)
         let plain = try CohortColumns(text: ([header] + x).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n")
-        let p = try plain.scored(with: library.model("pce2013"), derivations: library.derivations, flags: flags).map { $0! / 100 }
+        let p = try plain.scored(with: library.model("pce2013"), derivations: library.derivations(for: [library.model("pce2013")]), flags: flags).map { $0! / 100 }
         var rng = SplitMix(seed: seed ^ 0x5EED)
         var lines = [(header + ["time", "event"]).joined(separator: ",")]
         for i in x.indices {
@@ -109,7 +109,7 @@ struct Fixture {
         let model = try Fixture.library.model("pce2013")
         let result = try RecalibrationRun.run(model: model, cohort: cohort, request: Fixture.request(.slope), context: Fixture.context())
         // Standard error of a one-covariate Cox slope ≈ 1/√(events · var(c)).
-        let p = try cohort.scored(with: model, derivations: Fixture.library.derivations, flags: Fixture.flags).map { $0! / 100 }
+        let p = try cohort.scored(with: model, derivations: Fixture.library.derivations(for: [model]), flags: Fixture.flags).map { $0! / 100 }
         let c = p.map(Calibration.cloglog)
         let mean = c.reduce(0, +) / Double(c.count)
         let variance = c.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(c.count - 1)
@@ -133,7 +133,7 @@ struct Fixture {
         let cohort = try Fixture.cohort(rows: 1000, seed: 13, a: 0.4, b: 1)
         let model = try Fixture.library.model("pce2013")
         let result = try RecalibrationRun.run(model: model, cohort: cohort, request: Fixture.request(.baseline), context: Fixture.context())
-        let before = try cohort.scored(with: model, derivations: Fixture.library.derivations, flags: Fixture.flags).map { $0! / 100 }
+        let before = try cohort.scored(with: model, derivations: Fixture.library.derivations(for: [model]), flags: Fixture.flags).map { $0! / 100 }
         let time = try cohort.numbers("time"), event = try cohort.events("event")
         let h0 = RecalibrationRun.breslowBaseline(try SurvivalSample(time: time, event: event, risk: before), horizon: 10)
         #expect(isClose(result.a, Foundation.log(h0), relative: RecalTolerance.exact))

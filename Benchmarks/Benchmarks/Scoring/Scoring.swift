@@ -64,11 +64,12 @@ let benchmarks: @Sendable () -> Void = {
     BLAS.setThreads(1)
     ComputeRuntime.keepLargeAllocationsOnTheHeap()
     let library = try! ModelLibrary.embedded()
+    let allModels = try! library.models
     let rules = try! FlagRules.bundled()
     let core = Benchmark.Configuration(metrics: [.wallClock, .throughput, .cpuTotal], maxDuration: .seconds(3), maxIterations: 200)
 
     // MARK: Compute core, one model at a time and all together (1 iteration = 16,384 rows).
-    for model in library.models {
+    for model in allModels {
         Benchmark("core \(model.id) (16,384 rows)", configuration: core) { benchmark, chunk in
             let evaluator = Evaluator(models: [model])
             benchmark.startMeasurement()
@@ -78,7 +79,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
     Benchmark("core all models (16,384 rows)", configuration: core) { benchmark, chunk in
-        let evaluator = Evaluator(models: library.models)
+        let evaluator = Evaluator(models: allModels)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { blackHole(evaluator.score(chunk)) }
     } setup: {
@@ -89,12 +90,12 @@ let benchmarks: @Sendable () -> Void = {
     // run's defaults (flag rules and the built-in alert rules), allocations counted.
     let stage = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .cpuTotal, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 300)
-    let alertRules = try! AlertRules.bundled(columns: AlertRules.knownColumns(models: library.models))
-    for models in [["pce2013", "framingham2008_lab"], library.models.map(\.id)] {
+    let alertRules = try! AlertRules.bundled(columns: AlertRules.knownColumns(models: allModels))
+    for models in [["pce2013", "framingham2008_lab"], library.ids] {
         let label = models.count == 2 ? "pce2013+framingham2008_lab" : "all \(models.count) models"
         func stages(_ header: [String]) -> PipelineStages {
             var options = ScoreOptions(
-                models: models.map { try! library.model($0) }, derivations: library.derivations,
+                models: models.map { try! library.model($0) }, derivations: try! library.derivations,
                 parameters: try! RunParameters(runWide.map { "\($0.key)=\($0.value)" }), flags: rules)
             options.alertRules = alertRules
             return try! PipelineStages(header: header, options: options)
@@ -128,7 +129,7 @@ let benchmarks: @Sendable () -> Void = {
     // MARK: CSV → CSV, 10^6 rows, in memory (1 iteration = 10^6 rows).
     let pipeline = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .cpuTotal, .peakMemoryResident], maxDuration: .seconds(20), maxIterations: 10)
-    for models in [["pce2013", "framingham2008_lab"], library.models.map(\.id)] {
+    for models in [["pce2013", "framingham2008_lab"], library.ids] {
         let label = models.count == 2 ? "pce2013+framingham2008_lab" : "all \(models.count) models"
         Benchmark("pipeline CSV→CSV \(label) (10^6 rows)", configuration: pipeline) { benchmark, input in
             let options = ScoreOptions(
