@@ -50,7 +50,8 @@ let package = Package(
         .target(name: "RiskFitting", dependencies: ["RiskLinearAlgebra", "RiskCore"], exclude: ["README.md"]),
 
         // MARK: Research: validation of predictions on cohorts
-        .target(name: "RiskValidation", dependencies: ["RiskLinearAlgebra", "RiskCore"], exclude: ["README.md"]),
+        // RiskFitting: the refits of the bootstrap optimism correction (Optimism.swift).
+        .target(name: "RiskValidation", dependencies: ["RiskLinearAlgebra", "RiskCore", "RiskFitting"], exclude: ["README.md"]),
 
         // MARK: Research: recalibration of model files to local data
         .target(
@@ -117,12 +118,13 @@ let package = Package(
         .testTarget(name: "RiskReportTests", dependencies: ["RiskReport"]),
         .testTarget(
             name: "RiskValidationTests",
-            dependencies: ["RiskValidation", "RiskTestSupport"],
+            dependencies: ["RiskValidation", "RiskFitting", "RiskTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "RiskRecalibrationTests",
-            dependencies: ["RiskRecalibration", "RiskModels", "RiskBatch", "RiskAlerts", "RiskValidation", "RiskCore", "RiskTestSupport"]
+            dependencies: ["RiskRecalibration", "RiskModels", "RiskBatch", "RiskAlerts", "RiskValidation", "RiskCore", "RiskTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -111,11 +111,15 @@ public struct CohortColumns: Sendable {
 
     /// Scores every row with `model` through the batch pipeline in memory and returns the
     /// predicted risk in percent per row (nil where the model could not score the row), in input order.
-    /// `parameters` are run-wide values as in `score --param` (e.g. who_region).
+    /// `parameters` are run-wide values as in `score --param` (e.g. who_region); `column` chooses an
+    /// output column of the model (nil: its risk-band column, else its first numeric column).
     public func scored(
-        with model: CompiledModel, derivations: [Derivation], parameters: RunParameters = RunParameters(), flags: FlagRules
+        with model: CompiledModel, column name: String? = nil, derivations: [Derivation], parameters: RunParameters = RunParameters(),
+        flags: FlagRules
     ) throws(CohortError) -> [Double?] {
-        guard let column = model.bandColumn ?? model.outputLabels.firstIndex(where: { $0 == nil }) else {
+        let chosen = name.map { n in model.outputColumns.firstIndex(of: n) }
+            ?? (model.bandColumn ?? model.outputLabels.firstIndex(where: { $0 == nil }))
+        guard let column = chosen else {
             throw .noRiskColumn(model: model.id)
         }
         let options = ScoreOptions(

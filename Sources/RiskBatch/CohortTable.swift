@@ -17,6 +17,9 @@ public struct CohortTable: Sendable {
     public let rowsRead: Int
     /// Rows kept (every present requested column numeric).
     public var rowsKept: Int { columns.values.first?.count ?? 0 }
+    /// For each kept row, its 0-based data-row number (non-blank records after the header, malformed
+    /// ones included), to join other columns of the same file.
+    public let keptRows: [Int]
     /// Rows excluded, by the first requested column (in request order) that was missing or invalid.
     public let excludedByColumn: [String: Int]
     /// Rows with a different number of fields from the header, excluded.
@@ -59,6 +62,7 @@ public struct CohortTable: Sendable {
         var read = 0
         var malformed = 0
         var row = [Double](repeating: 0, count: wanted.count)
+        var kept: [Int] = []
         while let fields = records.next() {
             if fields.count == 1 && fields[0].isEmpty { continue }
             read += 1
@@ -80,11 +84,12 @@ public struct CohortTable: Sendable {
                 continue
             }
             for k in wanted.indices { values[k].append(row[k]) }
+            kept.append(read - 1)
         }
         var columns: [String: [Double]] = [:]
         for (k, w) in wanted.enumerated() { columns[w.name] = values[k] }
         return CohortTable(
-            columns: columns, absentColumns: absent, rowsRead: read, excludedByColumn: excluded,
+            columns: columns, absentColumns: absent, rowsRead: read, keptRows: kept, excludedByColumn: excluded,
             malformedRows: malformed, sha256: sha256)
     }
 }

@@ -17,6 +17,9 @@ public struct FitRequest: Sendable {
     public var strata: String?
     public var weights: String?
     public var horizons: [Double] = []
+    /// Load and check `time` (> 0) for a logistic fit too (validation of a logistic fit needs the
+    /// follow-up; `fit` itself ignores the time of a logistic model).
+    public var requireTime = false
 
     public init(path: String, time: String?, event: String, terms: String) {
         self.path = path
@@ -61,13 +64,61 @@ public struct FitOutcome: Sendable {
     public let usedColumns: [String: [Double]]
 }
 
+/// The rows a fit uses, as numbers: what `FitRun.run` fits, and what `validate --fit-terms` refits
+/// in its bootstrap.
+public struct FitData: Sendable {
+    public let formula: TermFormula
+    public let counts: FitCounts
+    public let sha256: String
+    /// Term values of the rows used, by term (`formula.terms` order).
+    public let covariates: [[Double]]
+    /// Outcome (event) 0/1 of the rows used.
+    public let outcome: [Double]
+    /// Follow-up of the rows used (Cox, or `requireTime`).
+    public let time: [Double]?
+    public let weights: [Double]?
+    /// Stratum codes (0-based, in the order of `strataLabels`) of the rows used.
+    public let strata: [Int]?
+    public let strataLabels: [String]?
+    /// Every loaded column and term of the rows used, by name.
+    public let usedColumns: [String: [Double]]
+    /// The 0-based data-row number in the file of each row used (see `CohortTable.keptRows`).
+    public let rows: [Int]
+}
+
 /// Runs a fit request.
 public enum FitRun {
     public static func run(_ r: FitRequest) throws(FitRunError) -> FitOutcome {
+        let data = try prepare(r)
+        let x = data.covariates, y = data.outcome, w = data.weights
+        do {
+            switch r.family {
+            case .cox:
+                let control = CoxControl(ties: r.ties, robust: w != nil)
+                let fit = try CoxRegression.fit(
+                    CoxData(time: data.time!, event: y.map { $0 == 1 }, covariates: x, terms: data.formula.names, weights: w,
+                            strata: data.strata),
+                    control: control)
+                return FitOutcome(
+                    counts: data.counts, sha256: data.sha256, cox: fit, logistic: nil,
+                    summaryJSON: FitSummary.json(fit, horizons: r.horizons, strataLabels: data.strataLabels), usedColumns: data.usedColumns)
+            case .logistic:
+                let fit = try LogisticRegression.fit(outcome: y, covariates: x, terms: data.formula.names, weights: w)
+                return FitOutcome(
+                    counts: data.counts, sha256: data.sha256, cox: nil, logistic: fit,
+                    summaryJSON: FitSummary.json(fit), usedColumns: data.usedColumns)
+            }
+        } catch {
+            throw .fitting(error)
+        }
+    }
+
+    /// Reads the cohort and forms the rows to fit (see the file contract for the exclusions).
+    public static func prepare(_ r: FitRequest) throws(FitRunError) -> FitData {
         let formula: TermFormula
         do { formula = try TermFormula(parsing: r.terms) } catch { throw .fitting(error) }
         var options: [(String, String)] = []
-        if r.family == .cox, let t = r.time { options.append(("--time", t)) }
+        if r.family == .cox || r.requireTime, let t = r.time { options.append(("--time", t)) }
         options.append(("--event", r.event))
         if let s = r.strata { options.append(("--strata", s)) }
         if let w = r.weights { options.append(("--weights", w)) }
@@ -89,7 +140,7 @@ public enum FitRun {
         let values: [[Double]]
         do { values = try formula.values(from: table.columns) } catch { throw .fitting(error) }
         let n = table.rowsKept
-        let time = r.family == .cox ? r.time.flatMap { table.columns[$0] } : nil
+        let time = r.family == .cox || r.requireTime ? r.time.flatMap { table.columns[$0] } : nil
         let event = table.columns[r.event] ?? []
         let weights = r.weights.flatMap { table.columns[$0] }
         let strata = r.strata.flatMap { table.columns[$0] }
@@ -113,34 +164,17 @@ public enum FitRun {
         var used: [String: [Double]] = [:]
         for (t, term) in formula.terms.enumerated() { used[term.name] = x[t] }
         for (name, column) in table.columns { used[name] = keep.map { column[$0] } }
-        do {
-            switch r.family {
-            case .cox:
-                let t = keep.map { time![$0] }
-                var labels: [String]? = nil
-                var codes: [Int]? = nil
-                if let strata {
-                    let s = keep.map { strata[$0] }
-                    let distinct = Array(Set(s)).sorted()
-                    labels = distinct.map { FitSummary.horizonKey($0) }
-                    let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
-                    codes = s.map { index[$0]! }
-                }
-                let control = CoxControl(ties: r.ties, robust: w != nil)
-                let fit = try CoxRegression.fit(
-                    CoxData(time: t, event: y.map { $0 == 1 }, covariates: x, terms: formula.names, weights: w, strata: codes),
-                    control: control)
-                return FitOutcome(
-                    counts: counts, sha256: table.sha256, cox: fit, logistic: nil,
-                    summaryJSON: FitSummary.json(fit, horizons: r.horizons, strataLabels: labels), usedColumns: used)
-            case .logistic:
-                let fit = try LogisticRegression.fit(outcome: y, covariates: x, terms: formula.names, weights: w)
-                return FitOutcome(
-                    counts: counts, sha256: table.sha256, cox: nil, logistic: fit,
-                    summaryJSON: FitSummary.json(fit), usedColumns: used)
-            }
-        } catch {
-            throw .fitting(error)
+        var labels: [String]? = nil
+        var codes: [Int]? = nil
+        if let strata {
+            let s = keep.map { strata[$0] }
+            let distinct = Array(Set(s)).sorted()
+            labels = distinct.map { FitSummary.horizonKey($0) }
+            let index = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
+            codes = s.map { index[$0]! }
         }
+        return FitData(
+            formula: formula, counts: counts, sha256: table.sha256, covariates: x, outcome: y, time: time.map { t in keep.map { t[$0] } },
+            weights: w, strata: codes, strataLabels: labels, usedColumns: used, rows: keep.map { table.keptRows[$0] })
     }
 }

@@ -1,8 +1,14 @@
 // Recalibration of a model file to a local cohort, as a transformation of the predicted risk on the
+// scale of the model's link. Cox models and models with a cloglog `recalibration` section use the
 // complementary log-log scale:
 //   p' = 1 − exp(−exp(a + b·c)),  c = log(−log(1 − p)),
 // p the model's risk at the horizon (Steyerberg E.W. (2019) Clinical Prediction Models, 2nd ed.,
 // ch. 20, "updating"; van Houwelingen H.C. (2000) Stat Med 19:3401, doi:10.1002/1097-0258(20001230)19:24<3401::AID-SIM554>3.0.CO;2-2).
+// Logistic-link models without a recalibration section (PREVENT) use the logit scale (Janssen K.J.M.
+// et al. (2008) J Clin Epidemiol 61:76, doi:10.1016/j.jclinepi.2007.04.018):
+//   p' = 1 / (1 + exp(−(a + b·c))),  c = logit p = log(p / (1 − p)),
+// with the estimating steps of LogitUpdate.swift (IPCW-weighted logistic fits of the event by the
+// horizon, because follow-up is censored).
 // Methods:
 //   large     b = 1, a solved by bisection (|Δa| ≤ 1e-12) so that the mean predicted risk on the
 //             cohort equals the Kaplan–Meier observed risk at the horizon: O/E = 1 on the same cohort;
@@ -11,12 +17,24 @@
 //   baseline  b = 1, a = log Ĥ₀(h), Ĥ₀(h) = Σ_{event times tⱼ ≤ h} dⱼ / Σ_{i: tᵢ ≥ tⱼ} exp(cᵢ)
 //             (Breslow with the model's cumulative hazard as offset: the model's relative risks are
 //             kept and the baseline re-estimated).
+// On the logit scale: `large` as above (b = 1, bisection on the mean of expit(a + c)); `slope` takes b
+// from the IPCW-weighted logistic regression of the event by the horizon on c (LogitUpdate.slope; the
+// logistic calibration slope, not the Cox one: the model's own scale), then a as for `large`;
+// `baseline` re-estimates the intercept, the logistic analogue of the baseline hazard: a = the
+// IPCW-weighted maximum-likelihood intercept with c as offset (LogitUpdate.intercept), b = 1. It keeps
+// the odds ratios and, like the Cox `baseline`, is a likelihood estimate rather than a forced match of
+// the Kaplan–Meier mean: O/E is near 1 but not exactly 1 (exactly the same a as `large` when nobody is
+// censored before the horizon).
 // The transformation is written into the model definition (Models/README.md):
 //   - a model with a cloglog `recalibration` section: the scales compose, (s₁, s₂) → (a + b·s₁, b·s₂),
 //     for every value of its `by` field (or only the one given) and every stratum and outcome;
 //   - a Cox model without one (risk = 1 − S₀^exp(lp − m)): coefficients (and an intercept) and m are
 //     multiplied by b, and S₀' = exp(−exp(a + b·log(−log S₀))), for every stratum, of the outcome
 //     written and of each component when it is a combination 1 − Π(1 − pₖ);
+//   - a logistic model without one (risk = expit(b₀ + lp)): the intercept becomes a + b·b₀ and the
+//     coefficients are multiplied by b, for every stratum (e.g. both sexes of PREVENT), of the
+//     outcome written and of each component of a combination; the model's other outcomes are copied
+//     unchanged;
 //   - anything else is refused (`RecalibrationError.unsupportedModel`).
 // For a single outcome the identity a + b·(s₁ + s₂c₀) = (a + b s₁) + b s₂ c₀ (and its Cox analogue)
 // makes the file reproduce p' exactly, so `a` is solved on the parent's risks in memory; for a
@@ -37,10 +55,47 @@ public enum RecalibrationMethod: String, Sendable, CaseIterable {
     case large, slope, baseline
 }
 
+/// The scale of the transformation p' = g⁻¹(a + b·g(p)), chosen by the model's link.
+public enum RecalibrationScale: String, Sendable {
+    /// g(p) = log(−log(1 − p)): Cox models and cloglog recalibration sections.
+    case cloglog
+    /// g(p) = log(p / (1 − p)): logistic models without a recalibration section.
+    case logit
+
+    /// The scale a definition is recalibrated on.
+    public static func of(_ d: ModelDefinition) -> RecalibrationScale {
+        d.recalibration == nil && d.link == .logistic ? .logit : .cloglog
+    }
+
+    /// g(p).
+    public func transform(_ p: Double) -> Double {
+        switch self {
+        case .cloglog: Calibration.cloglog(p)
+        case .logit: LogitUpdate.logit(p)
+        }
+    }
+
+    /// g⁻¹(x).
+    public func inverse(_ x: Double) -> Double {
+        switch self {
+        case .cloglog: -Foundation.expm1(-Foundation.exp(x))
+        case .logit: LogitUpdate.expit(x)
+        }
+    }
+
+    /// The formula written in the provenance note.
+    var formula: String {
+        switch self {
+        case .cloglog: "on the complementary log-log scale (p' = 1 - exp(-exp(a + b log(-log(1 - p)))))"
+        case .logit: "on the logit scale (p' = 1 / (1 + exp(-(a + b log(p / (1 - p))))))"
+        }
+    }
+}
+
 /// Why a model cannot be recalibrated. Payloads are ids, counts and numbers of the model, never cell values.
 public enum RecalibrationError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The model's link and form cannot carry a cloglog transformation (points, charts, lookups,
-    /// exp/identity values, annual hazards, logistic without a recalibration section).
+    /// The model's link and form cannot carry the transformation (points, charts, lookups,
+    /// exp/identity values, annual hazards).
     case unsupportedModel(model: String, reason: String)
     /// The model's written risk column is not an outcome with a horizon.
     case noRiskOutcome(model: String)
@@ -66,6 +121,10 @@ public enum RecalibrationError: Error, Equatable, Sendable, CustomStringConverti
     case verificationFailed(oe: Double)
     /// A `--targets` table problem.
     case targets(TargetsProblem)
+    /// The logit-scale calibration fit (logistic models) did not converge or was singular.
+    case logitFitFailed(iterations: Int)
+    /// No scored row is followed up to the horizon.
+    case followUpEndsBeforeHorizon(horizon: Double)
 
     public var description: String {
         switch self {
@@ -84,6 +143,10 @@ public enum RecalibrationError: Error, Equatable, Sendable, CustomStringConverti
         case .rejectedByLoader(let m): "the recalibrated model file was rejected by the model loader: \(m)"
         case .verificationFailed(let oe): "re-scoring with the recalibrated file gave O/E \(oe), not 1"
         case .targets(let p): p.description
+        case .followUpEndsBeforeHorizon(let h):
+            "no row of the cohort is followed up to the horizon (\(RecalibrationRun.number(h)) years): the observed risk there cannot be estimated"
+        case .logitFitFailed(let i):
+            "the logistic calibration fit did not converge (iteration \(i)); are all predictions equal or the events separated?"
         }
     }
 }
@@ -142,6 +205,8 @@ public struct RecalibrationResult: Sendable {
     public let definition: ModelDefinition
     public let a: Double
     public let b: Double
+    /// The scale (a, b) act on.
+    public let scale: RecalibrationScale
     /// Rows scored and used, events by the horizon among them, rows the model could not score.
     public let n: Int
     public let events: Int
@@ -165,9 +230,11 @@ public enum RecalibrationRun {
         base.id = newID
         base.examples = []
         base.examplesNoneReason = "being recalibrated"
-        let target = try targetOutcome(base, model: parent.id, column: request.column.map { c in
-            c.hasPrefix(parent.id + "_") && parent.outcomes.allSatisfy({ $0.column != c }) ? newID + c.dropFirst(parent.id.count) : c
-        })
+        // Output columns named after the parent (explicit `column`s such as PREVENT's and KFRE's too)
+        // are renamed after the new id, so parent and recalibrated model can be scored side by side.
+        func renamed(_ c: String) -> String { c.hasPrefix(parent.id + "_") ? newID + c.dropFirst(parent.id.count) : c }
+        for k in base.outcomes.indices { base.outcomes[k].column = base.outcomes[k].column.map(renamed) }
+        let target = try targetOutcome(base, model: parent.id, column: request.column.map(renamed))
         guard let years = target.horizonYears else { throw .noRiskOutcome(model: parent.id) }
         guard Double(years) == request.horizon else {
             throw .horizonMismatch(model: parent.id, modelYears: years, requested: request.horizon)
@@ -190,6 +257,11 @@ public enum RecalibrationRun {
         do {
             sample = try SurvivalSample(time: keep.map { time[$0] }, event: keep.map { event[$0] }, risk: keep.map { parentRisk[$0]! })
         } catch { throw .validation(error) }
+        // Nobody followed to the horizon: the Kaplan–Meier risk there is not estimable (it would be
+        // carried flat from the last follow-up).
+        guard sample.time.contains(where: { $0 >= request.horizon }) else {
+            throw .followUpEndsBeforeHorizon(horizon: request.horizon)
+        }
         let observed = Calibration.observedRisk(sample, horizon: request.horizon)
         guard observed > 0 else { throw .validation(.noEvents) }
         func meanRisk(_ d: ModelDefinition) throws(RecalibrationError) -> Double {
@@ -199,24 +271,28 @@ public enum RecalibrationRun {
             return s / Double(keep.count)
         }
 
+        let scale = RecalibrationScale.of(parent)
         var a = 0.0, b = 1.0
         switch request.method {
         case .baseline:
-            a = Foundation.log(breslowBaseline(sample, horizon: request.horizon))
+            switch scale {
+            case .cloglog: a = Foundation.log(breslowBaseline(sample, horizon: request.horizon))
+            case .logit: a = try LogitUpdate.intercept(sample, horizon: request.horizon).alpha
+            }
         case .large, .slope:
             if request.method == .slope {
-                do { b = try Calibration.slope(sample, horizon: request.horizon) } catch { throw .validation(error) }
+                switch scale {
+                case .cloglog:
+                    do { b = try Calibration.slope(sample, horizon: request.horizon) } catch { throw .validation(error) }
+                case .logit:
+                    b = try LogitUpdate.slope(sample, horizon: request.horizon).beta
+                }
             }
             let slope = b
             if target.combine == nil {
-                // A single outcome: the file computes g(a + b·c) of the parent's risk exactly, so the
-                // mean is solved in memory; the written file is re-scored below.
-                let c = sample.risk.map(Calibration.cloglog)
-                a = try solve { (x: Double) throws(RecalibrationError) -> Double in
-                    var sum = 0.0
-                    for ci in c { sum += -Foundation.expm1(-Foundation.exp(x + slope * ci)) }
-                    return sum / Double(c.count) - observed
-                }
+                // A single outcome: the file computes g⁻¹(a + b·g(p)) of the parent's risk exactly, so
+                // the mean is solved in memory; the written file is re-scored below.
+                a = try solveLarge(risks: sample.risk, b: slope, observed: observed, scale: scale)
             } else {
                 a = try solve { (x: Double) throws(RecalibrationError) -> Double in
                     try meanRisk(apply(a: x, b: slope, to: base, outcomes: components, region: request.region)) - observed
@@ -239,8 +315,7 @@ public enum RecalibrationRun {
         var notes = parent.notes ?? []
         notes.append(
             "provenance: recalibrated from \(parent.id) version \"\(parent.version)\" by riskengine \(request.engine) on \(request.date); "
-                + "method \(request.method.rawValue); a = \(number(a)), b = \(number(b)) on the complementary log-log scale "
-                + "(p' = 1 - exp(-exp(a + b log(-log(1 - p))))); horizon \(number(request.horizon)) years; "
+                + "method \(request.method.rawValue); a = \(number(a)), b = \(number(b)) \(scale.formula); horizon \(number(request.horizon)) years; "
                 + "cohort SHA-256 \(sha); n \(keep.count), events by the horizon \(events), rows not scorable \(parentRisk.count - keep.count); "
                 + "KM observed risk \(number(observed)), mean predicted before \(number(sample.risk.reduce(0, +) / Double(keep.count))), after \(number(expectedAfter))"
                 + (request.region.map { "; only \($0) scales changed" } ?? ""))
@@ -252,7 +327,7 @@ public enum RecalibrationRun {
             _ = try ModelLoader.load(json: json, file: newID + ".json", tableText: ModelLoader.embeddedFile, tables: context.tables)
         } catch { throw .rejectedByLoader(error.description) }
         return RecalibrationResult(
-            json: json, definition: d, a: a, b: b, n: keep.count, events: events, excluded: parentRisk.count - keep.count,
+            json: json, definition: d, a: a, b: b, scale: scale, n: keep.count, events: events, excluded: parentRisk.count - keep.count,
             observedRisk: observed, expectedBefore: sample.risk.reduce(0, +) / Double(keep.count), expectedAfter: expectedAfter,
             cohortSHA256: sha)
     }
@@ -290,7 +365,7 @@ public enum RecalibrationRun {
                 throw .unsupportedModel(model: d.id, reason: "a points score has no baseline survival to update")
             }
         case .logistic:
-            throw .unsupportedModel(model: d.id, reason: "logistic models without a recalibration section are not updated on the cloglog scale")
+            return
         case .exp, .identity:
             throw .unsupportedModel(model: d.id, reason: "its output is a value, not a risk")
         case .annualHazard:
@@ -316,6 +391,17 @@ public enum RecalibrationRun {
                 }
             }
             d.recalibration = r
+            return d
+        }
+        if d.link == .logistic {
+            for s in d.strata.indices {
+                for o in outcomes {
+                    guard var eq = d.strata[s].equations[o] else { continue }
+                    eq.coefficients = eq.coefficients.mapValues { $0 * b }
+                    eq.intercept = a + b * (eq.intercept ?? 0)
+                    d.strata[s].equations[o] = eq
+                }
+            }
             return d
         }
         for s in d.strata.indices {
@@ -354,6 +440,19 @@ public enum RecalibrationRun {
         return h
     }
 
+    /// a such that the mean of g⁻¹(a + b·g(pᵢ)) equals `observed` (recalibration in the large, and the
+    /// intercept after a slope), by bisection to 1e-12.
+    public static func solveLarge(
+        risks: [Double], b: Double, observed: Double, scale: RecalibrationScale
+    ) throws(RecalibrationError) -> Double {
+        let c = risks.map(scale.transform)
+        return try solve { (x: Double) throws(RecalibrationError) -> Double in
+            var sum = 0.0
+            for ci in c { sum += scale.inverse(x + b * ci) }
+            return sum / Double(c.count) - observed
+        }
+    }
+
     /// Bisection for the root of an increasing function, to |hi − lo| ≤ 1e-12.
     static func solve(_ f: (Double) throws(RecalibrationError) -> Double) throws(RecalibrationError) -> Double {
         var lo = -1.0, hi = 1.0
@@ -383,7 +482,7 @@ public enum RecalibrationRun {
         }
         let r: [Double?]
         do {
-            r = try cohort.scored(with: m, derivations: context.derivations, parameters: context.parameters, flags: context.flags)
+            r = try cohort.scored(with: m, column: column, derivations: context.derivations, parameters: context.parameters, flags: context.flags)
         } catch { throw .cohort(error) }
         return r.map { $0.map { $0 / 100 } }
     }

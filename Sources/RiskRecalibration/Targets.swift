@@ -244,7 +244,7 @@ public enum TargetsRecalibration {
             _ = try ModelLoader.load(json: json, file: d.id + ".json", tableText: ModelLoader.embeddedFile, tables: context.tables)
         } catch { throw .rejectedByLoader(error.description) }
         return RecalibrationResult(
-            json: json, definition: d, a: 0, b: 1, n: table.rowCount, events: 0, excluded: 0,
+            json: json, definition: d, a: 0, b: 1, scale: .cloglog, n: table.rowCount, events: 0, excluded: 0,
             observedRisk: .nan, expectedBefore: .nan, expectedAfter: .nan, cohortSHA256: sha)
     }
 }

@@ -5,8 +5,8 @@
 // `events`, `horizon`, `harrell_c`, `harrell_counts`, `uno_c`, `km_observed_risk`, `expected_risk`,
 // `oe_ratio`, `calibration_slope`, `brier`, `brier_null`, `ipa`, `auc` and `<figure>_ci` = [lower,
 // upper] with a bootstrap. A figure that is undefined on the data (e.g. no event before the
-// horizon in a subgroup) is null. Optimism correction applies to models fitted on the same data
-// and is not part of this report (predictions are taken as given).
+// horizon in a subgroup) is null. Predictions are taken as given here; the optimism correction of
+// a model fitted on the same data is Optimism.swift (`validate --fit-terms … --optimism`).
 import Foundation
 
 /// What to compute.

@@ -12,9 +12,10 @@ struct RecalibrateCommand: ParsableCommand {
         commandName: "recalibrate",
         abstract: "Recalibrate a model to a local cohort (in the large, slope, baseline) or to local incidence targets, writing a new model file.",
         discussion: """
-            With a cohort: the model's risk p at the horizon is updated as 1 - exp(-exp(a + b log(-log(1 - p)))); --method large solves a so that O/E = 1 on the cohort (b = 1), slope takes b from the calibration slope then solves a, baseline re-estimates the baseline hazard (Breslow, the model's risk as offset). With --targets TABLE.csv (columns sex,age,outcome,risk and mean risk factors; models with a recalibration section such as who2019_lab): the WHO 2019 method, new scales for --region. The new file names its parent, the method and the data's SHA-256; score with it through --models-dir.
+            With a cohort: the model's risk p at the horizon is updated as 1 - exp(-exp(a + b log(-log(1 - p)))) for Cox models and models with a recalibration section; --method large solves a so that O/E = 1 on the cohort (b = 1), slope takes b from the calibration slope then solves a, baseline re-estimates the baseline hazard (Breslow, the model's risk as offset). Logistic models (PREVENT) are updated on the logit scale, p' = 1/(1 + exp(-(a + b logit p))): large as above, slope takes b from the logistic calibration slope (event by the horizon on logit p, weighted by inverse probability of censoring) then solves a, baseline re-estimates the intercept by the same weighted likelihood with logit p as offset (O/E near, not exactly, 1). Only the outcome of --column (default: the first risk output) changes, in every stratum; output columns are renamed after the new id. With --targets TABLE.csv (columns sex,age,outcome,risk and mean risk factors; models with a recalibration section such as who2019_lab): the WHO 2019 method, new scales for --region. The new file names its parent, the method and the data's SHA-256; score with it through --models-dir.
 
             Example: riskengine recalibrate --model pce2013 cohort.csv --time time --event event --horizon 10 --method large --output models/pce2013_recal.json
+            Example: riskengine recalibrate --model prevent2023_base cohort.csv --time time --event event --horizon 10 --method slope --output models/prevent2023_base_recal.json
             """)
 
     @Option(name: .long, help: "Id of the model to recalibrate.")
@@ -120,7 +121,7 @@ struct RecalibrateCommand: ParsableCommand {
 
     static func summary(_ r: RecalibrationResult, targets: Bool) -> String {
         if targets { return "riskengine recalibrate: \(r.definition.id), scales fitted on \(r.n) target rows\n" }
-        return "riskengine recalibrate: \(r.definition.id): a = \(r.a), b = \(r.b); rows used \(r.n), events \(r.events), not scorable \(r.excluded); "
+        return "riskengine recalibrate: \(r.definition.id): a = \(r.a), b = \(r.b), scale \(r.scale.rawValue); rows used \(r.n), events \(r.events), not scorable \(r.excluded); "
             + "observed \(r.observedRisk), expected before \(r.expectedBefore), after \(r.expectedAfter)\n"
     }
 
@@ -130,7 +131,7 @@ struct RecalibrateCommand: ParsableCommand {
         case .cohort(.cannotRead): Exit.noInput
         case .cohort(.scoring(let b)): exitStatus(for: b)
         case .cohort, .validation, .noScorableRows, .notBracketed, .targets: Exit.dataError
-        case .rejectedByLoader, .verificationFailed: Exit.dataError
+        case .rejectedByLoader, .verificationFailed, .logitFitFailed, .followUpEndsBeforeHorizon: Exit.dataError
         }
     }
 }

@@ -56,6 +56,60 @@ import Testing
         #expect(abs(oe - 1) <= 1e-9)
     }
 
+    /// A logistic model (PREVENT) recalibrated on the logit scale: the file scores p' = expit(a + b·logit p)
+    /// beside its parent (renamed columns) and validates with O/E = 1 on the same cohort.
+    @Test func logisticSlopeThenScoreBesideTheParentAndValidate() throws {
+        let dir = try tempDir()
+        let synth = try Self.cohort(in: dir)
+        // PREVENT also needs treatment, statin, eGFR and BMI: constant columns added.
+        let lines = try String(contentsOfFile: synth, encoding: .utf8).split(separator: "\n").map(String.init)
+        let cohort = dir.appendingPathComponent("prevent.csv").path
+        try ([lines[0] + ",bp_treated,statin,egfr,bmi"] + lines.dropFirst().map { $0 + ",0,0,90,26" })
+            .joined(separator: "\n").appending("\n").write(toFile: cohort, atomically: true, encoding: .utf8)
+        let models = dir.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        let r = try riskengine([
+            "recalibrate", "--model", "prevent2023_base", cohort, "--time", "time", "--event", "event", "--horizon", "10",
+            "--method", "slope", "--output", models.appendingPathComponent("prevent2023_base_recal.json").path,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        // "a = …, b = …" in the summary, printed in shortest round-trip form.
+        func value(_ key: String) throws -> Double {
+            let start = try #require(r.stderr.range(of: key + " = "))
+            return try #require(Double(r.stderr[start.upperBound...].prefix { $0 != "," && $0 != ";" }))
+        }
+        let (a, b) = (try value("a"), try value("b"))
+        #expect(b != 1)
+        #expect(r.stderr.contains("scale logit"))
+
+        let scored = dir.appendingPathComponent("scored.csv").path
+        let s = try riskengine([
+            "score", cohort, "--models-dir", models.path, "--models", "prevent2023_base,prevent2023_base_recal", "--digits", "12", "-o", scored,
+        ])
+        #expect(s.status == 0, "\(s.stderr)")
+        let out = try String(contentsOfFile: scored, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let parent = try #require(out[0].firstIndex(of: "prevent2023_base_cvd_10y"))
+        let recal = try #require(out[0].firstIndex(of: "prevent2023_base_recal_cvd_10y"))
+        var compared = 0
+        for row in out.dropFirst() {
+            guard let p = Double(row[parent]).map({ $0 / 100 }), let q = Double(row[recal]).map({ $0 / 100 }) else { continue }
+            let logit = Foundation.log(p / (1 - p))
+            // 12 decimals of percent on each side.
+            #expect(abs(q - 1 / (1 + Foundation.exp(-(a + b * logit)))) <= 1e-12)
+            compared += 1
+        }
+        #expect(compared > 100)
+
+        let v = try riskengine([
+            "validate", cohort, "--time", "time", "--event", "event", "--model", "prevent2023_base_recal", "--models-dir", models.path,
+            "--horizon", "10",
+        ])
+        #expect(v.status == 0, "\(v.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(v.stdout.utf8)) as! [String: Any]
+        let oe = try #require(report["oe_ratio"] as? Double)
+        #expect(abs(oe - 1) <= 1e-9)
+    }
+
     @Test func refusalsExitWithUsageOrDataStatus() throws {
         let dir = try tempDir()
         let cohort = try Self.cohort(in: dir, rows: 200)

@@ -75,7 +75,64 @@ import Testing
         #expect(without.status != 0 || without.stdout != with.stdout)
     }
 
+    @Test func fitTermsWithOptimismCorrection() throws {
+        let dir = try tempDir()
+        let input = dir.appendingPathComponent("cohort.csv")
+        try Data(Self.cohort().utf8).write(to: input)
+        let r = try riskengine(["validate", input.path, "--time", "fu_years", "--event", "died", "--fit-terms", "age + sbp + smoker",
+                                "--horizon", "10", "--bootstrap", "20", "--seed", "3", "--optimism", "--threads", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        // The contract keys stay; the apparent figures are those of the report.
+        for key in ["n", "events", "horizon", "harrell_c", "oe_ratio", "calibration_slope", "brier", "ipa", "auc", "harrell_c_ci"] {
+            #expect(object[key] != nil, "\(key)")
+        }
+        let fit = try #require(object["fit"] as? [String: Any])
+        #expect(fit["terms"] as? [String] == ["age", "sbp", "smoker"])
+        let optimism = try #require(object["optimism"] as? [String: Any])
+        let failed = try #require(optimism["failed"] as? [String: Int])
+        #expect((optimism["replicates_used"] as? Int ?? -1) + failed.values.reduce(0, +) == 20)
+        let figures = try #require(optimism["figures"] as? [String: [String: Double]])
+        for key in ["harrell_c", "calibration_slope", "brier", "ipa", "oe_ratio", "auc"] {
+            let f = try #require(figures[key], "\(key)")
+            #expect(f["apparent"] == object[key] as? Double, "\(key)")
+            #expect(abs(f["corrected"]! - (f["apparent"]! - f["optimism"]!)) <= 1e-15, "\(key)")
+        }
+        // Same seed, same numbers.
+        let again = try riskengine(["validate", input.path, "--time", "fu_years", "--event", "died", "--fit-terms", "age + sbp + smoker",
+                                    "--horizon", "10", "--bootstrap", "20", "--seed", "3", "--optimism", "--threads", "1"])
+        #expect(again.stdout == r.stdout)
+    }
+
+    @Test func fitTermsBySubgroupJoinsTheRowsUsed() throws {
+        // The sbp cell of every fifth row is blanked: those rows are left out of the fit, and the
+        // subgroups are formed from the area of the rows used.
+        let dir = try tempDir()
+        let input = dir.appendingPathComponent("cohort.csv")
+        var lines = Self.cohort().split(separator: "\n").map(String.init)
+        let sbp = lines[0].split(separator: ",").firstIndex(of: "sbp")!
+        let area = lines[0].split(separator: ",").count - 1
+        var used: [String: Int] = [:]
+        for k in 1..<lines.count {
+            var f = lines[k].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if k % 5 == 0 { f[sbp] = "" } else { used[f[area], default: 0] += 1 }
+            lines[k] = f.joined(separator: ",")
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: input)
+        let r = try riskengine(["validate", input.path, "--time", "fu_years", "--event", "died", "--fit-terms", "age + sbp",
+                                "--horizon", "10", "--by", "area"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["excluded_rows"] as? Int == (lines.count - 1) / 5)
+        let subgroups = try #require(object["subgroups"] as? [String: [String: Any]])
+        for (value, n) in used { #expect(subgroups[value]?["n"] as? Int == n, "\(value)") }
+    }
+
     @Test(arguments: [
+        (["--fit-terms", "age", "--optimism"], Int32(64)),
+        (["--pred", "risk_pct", "--family", "logistic"], Int32(64)),
+        (["--fit-terms", "age + cholesterol_x"], Int32(65)),
+        (["--fit-terms", "age + bp_treated"], Int32(65)),
         (["--pred", "risk_pct", "--model", "pce2013"], Int32(64)),
         (["--pred", "no_such_column"], Int32(65)),
         (["--pred", "risk_pct", "--pred-scale", "fraction"], Int32(65)),

@@ -55,10 +55,27 @@ func writeTemp(_ text: String, _ name: String) throws -> String {
         #expect(t.rowsRead == 5)
         #expect(t.rowsKept == 2)
         #expect(t.columns["x"] == [3, 6])
+        #expect(t.keptRows == [0, 4])
         #expect(t.excludedByColumn == ["time": 1, "x": 1])
         #expect(t.malformedRows == 1)
         #expect(t.absentColumns == ["absent"])
         #expect(t.sha256.count == 64)
+    }
+}
+
+@Suite struct FitDataRowsTests {
+    @Test func rowsJoinTheFileAcrossBlankLinesAndExclusions() throws {
+        let csv = "time,event,x\n1,1,2\n\n2,0,\n3,1,-1\n4,0,5\n"
+        let path = try writeTemp(csv, "rows.csv")
+        var r = FitRequest(path: path, time: "time", event: "event", terms: "log(x)")
+        r.family = .logistic
+        r.requireTime = true
+        let d = try FitRun.prepare(r)
+        // Data rows 0 (x = 2) and 3 (x = 5) are used: row 1 lacks x, row 2 has log of a negative.
+        #expect(d.rows == [0, 3])
+        #expect(d.time == [1, 4])
+        #expect(d.outcome == [1, 0])
+        #expect(d.counts.termNotFinite == ["log(x)": 1])
     }
 }
 

@@ -172,7 +172,7 @@ struct Fixture {
         }
     }
 
-    @Test(arguments: ["findrisc", "globorisk_lab", "egfr_ckdepi2021", "prevent2023_base", "who2019_lab_chart"])
+    @Test(arguments: ["findrisc", "globorisk_lab", "egfr_ckdepi2021", "who2019_lab_chart"])
     func unsupportedModelsAreRefused(id: String) throws {
         let cohort = try Fixture.cohort(rows: 20, seed: 16, a: 0, b: 1)
         let error = #expect(throws: RecalibrationError.self) {
