@@ -163,6 +163,41 @@ public final class Evaluator {
         for rule in m.outcomes {
             var out = [Double](repeating: .nan, count: n)
             switch rule.kind {
+            case .equation(let e) where m.definition.link != .annualHazard:
+                // The closed-form links, with every array read through a pointer (the same
+                // arithmetic as below).
+                let link = m.definition.link
+                m.baselineLogSurvival.withUnsafeBufferPointer { lnS0 in
+                m.meanLinearPredictor.withUnsafeBufferPointer { means in
+                m.intercepts.withUnsafeBufferPointer { b0 in
+                linearPredictors.elements.withUnsafeBufferPointer { lp in
+                statuses.withUnsafeBufferPointer { st in
+                stratum.withUnsafeBufferPointer { strat in
+                out.withUnsafeMutableBufferPointer { o in
+                    for r in 0..<n where st[r].kind == .ok {
+                        let s = strat[r]
+                        let col = e * nS + s
+                        let eta = lp[r + col * n]
+                        var v: Double
+                        switch link {
+                        case .cox: v = -expm1(lnS0[col] * exp(eta - means[col]))
+                        case .logistic: v = 1 / (1 + exp(-(b0[col] + eta)))
+                        case .exp: v = exp(b0[col] + eta)
+                        case .identity, .annualHazard: v = b0[col] + eta
+                        }
+                        if let values = recalValues, let table = m.recalibrationScales[Int(values[r])] {
+                            let (a, b) = table[s][e]
+                            v = -expm1(-exp(a + b * log(-log1p(-v))))
+                        }
+                        o[r] = v
+                    }
+                }
+                }
+                }
+                }
+                }
+                }
+                }
             case .equation(let e):
                 linearPredictors.elements.withUnsafeBufferPointer { lp in
                     for r in 0..<n where statuses[r].kind == .ok {

@@ -165,6 +165,26 @@ let good = "a1,55,female,white,0,0,0,120,5.508145849,1.292991983"
             #expect(String(decoding: out, as: UTF8.self) == String(format: "%.\(d)f", v))
         }
     }
+
+    /// The output writer's formatter (two digits at a time, written in place) gives printf's
+    /// digits too: the table above, random values of every magnitude the fast path takes (up to
+    /// 10^15 scaled) with 0-12 decimals, and values that take the slow path (negative, huge, ties).
+    @Test func byteWriterFormatterMatchesPrintf() {
+        var g = SplitMix(seed: 20261203)
+        var values: [(Double, Int)] = Self.cases.map { ($0.0, $0.1) }
+        values += [(-1.5, 2), (1e300, 2), (0.125, 2), (999_999_999_999_999, 0), (1e15, 0), (123_456_789.987654, 6),
+                   (0.5, 0), (9.995, 2), (1e-300, 12), (0, 0), (7, 12)]
+        for _ in 0..<50_000 {
+            let magnitude = Double.random(in: -6...15, using: &g)
+            let d = Int.random(in: 0...12, using: &g)
+            values.append((pow(10, magnitude) * Double.random(in: 0...1, using: &g), d))
+        }
+        for (v, d) in values {
+            var w = ByteWriter(capacity: 1)
+            NumberFormatting.appendFixed(v, digits: d, to: &w)
+            #expect(String(decoding: w.bytes(), as: UTF8.self) == String(format: "%.\(d)f", v), "\(v) \(d)")
+        }
+    }
 }
 
 @Suite struct CellReaderTests {
