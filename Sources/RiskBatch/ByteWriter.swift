@@ -60,14 +60,6 @@ struct ByteWriter: ~Copyable {
         a.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
-    /// Reserves `maxBytes` and lets `body` write up to that many at the end; `body` returns how
-    /// many it wrote.
-    @inline(__always)
-    mutating func appendInPlace(maxBytes: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
-        reserve(maxBytes)
-        count += body(storage + count)
-    }
-
     /// The bytes written, as an array.
     func bytes() -> [UInt8] {
         Array(UnsafeBufferPointer(start: storage, count: count))

@@ -29,16 +29,6 @@ enum NumberFormatting {
         appendSlow(value, digits: digits, to: &out)
     }
 
-    /// "00" … "99", for writing two digits at a time.
-    private static let digitPairs: [UInt8] = {
-        var pairs: [UInt8] = []
-        for k in 0..<100 {
-            pairs.append(UInt8(0x30 + k / 10))
-            pairs.append(UInt8(0x30 + k % 10))
-        }
-        return pairs
-    }()
-
     /// Appends `value` with `digits` decimals (the same digits as the array version).
     @inline(__always)
     static func appendFixed(_ value: Double, digits: Int, to out: inout ByteWriter) {
@@ -47,32 +37,31 @@ enum NumberFormatting {
             let fl = scaled.rounded(.down)
             let frac = scaled - fl
             if abs(frac - 0.5) > 1e-6 {
-                let r = UInt64(fl) + (frac > 0.5 ? 1 : 0)
-                let unit = intPowers[digits]
-                let whole = r / unit
-                let part = r - whole * unit
                 // At most 16 integer digits, the point and `digits` decimals.
-                out.appendInPlace(maxBytes: 18 + digits) { p in
-                    digitPairs.withUnsafeBufferPointer { pairs in
-                        var n = writeDigits(whole, to: p, pairs: pairs)
-                        if digits > 0 {
-                            p[n] = 0x2E
-                            n += 1
-                            // `part` with leading zeros, `digits` wide, written from the right.
-                            var x = part
-                            var i = n + digits
-                            while i - n >= 2 {
-                                let q = x / 100
-                                let two = Int(x - q * 100) * 2
-                                i -= 2
-                                p[i] = pairs[two]
-                                p[i + 1] = pairs[two + 1]
-                                x = q
-                            }
-                            if i > n { p[n] = 0x30 + UInt8(truncatingIfNeeded: x) }
-                            n += digits
+                out.reserve(18 + digits)
+                var r = UInt64(fl) + (frac > 0.5 ? 1 : 0)
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
+                    var n = 0
+                    repeat {
+                        buf[n] = 0x30 + UInt8(truncatingIfNeeded: r % 10)
+                        r /= 10
+                        n += 1
+                    } while r > 0
+                    while n <= digits {
+                        buf[n] = 0x30
+                        n += 1
+                    }
+                    var i = n - 1
+                    while i >= digits {
+                        out.appendUnchecked(buf[i])
+                        i -= 1
+                    }
+                    if digits > 0 {
+                        out.appendUnchecked(0x2E)
+                        while i >= 0 {
+                            out.appendUnchecked(buf[i])
+                            i -= 1
                         }
-                        return n
                     }
                 }
                 return
@@ -81,31 +70,6 @@ enum NumberFormatting {
         var slow: [UInt8] = []
         appendSlow(value, digits: digits, to: &slow)
         out.append(contentsOf: slow)
-    }
-
-    /// Writes the decimal digits of `v` at `p`; returns how many.
-    @inline(__always)
-    private static func writeDigits(_ v: UInt64, to p: UnsafeMutablePointer<UInt8>, pairs: UnsafeBufferPointer<UInt8>) -> Int {
-        // v < 10^16 here (the scaled value is below 10^15 + 1).
-        var n = 1
-        while n < 16 && v >= intPowers[n] { n += 1 }
-        var i = n
-        var x = v
-        while x >= 100 {
-            let q = x / 100
-            let two = Int(x - q * 100) * 2
-            i -= 2
-            p[i] = pairs[two]
-            p[i + 1] = pairs[two + 1]
-            x = q
-        }
-        if x >= 10 {
-            p[i - 2] = pairs[Int(x) * 2]
-            p[i - 1] = pairs[Int(x) * 2 + 1]
-        } else {
-            p[i - 1] = 0x30 + UInt8(truncatingIfNeeded: x)
-        }
-        return n
     }
 
     /// Appends r / 10^digits with exactly `digits` decimals (r is the rounded scaled value).
