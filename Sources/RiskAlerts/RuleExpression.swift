@@ -83,8 +83,21 @@ public indirect enum RuleCondition: Sendable, Equatable {
             case (.constant(let x), .constant(let y)):
                 if !x.isNaN && !y.isNaN && op.holds(x, y) { out = [Bool](repeating: true, count: rows) }
             case (.column(let n), .constant(let y)):
+                // The common case (a column against a threshold), one loop per operator. A NaN
+                // (missing) compares false under every operator but !=, hence the explicit test there.
                 guard let xs = column(n), !y.isNaN else { return out }
-                for r in 0..<rows { let x = xs[r]; out[r] = !x.isNaN && op.holds(x, y) }
+                xs.withUnsafeBufferPointer { xs in
+                    out.withUnsafeMutableBufferPointer { out in
+                        switch op {
+                        case .less: for r in 0..<rows { out[r] = xs[r] < y }
+                        case .lessOrEqual: for r in 0..<rows { out[r] = xs[r] <= y }
+                        case .greater: for r in 0..<rows { out[r] = xs[r] > y }
+                        case .greaterOrEqual: for r in 0..<rows { out[r] = xs[r] >= y }
+                        case .equal: for r in 0..<rows { out[r] = xs[r] == y }
+                        case .notEqual: for r in 0..<rows { out[r] = !xs[r].isNaN && xs[r] != y }
+                        }
+                    }
+                }
             case (.constant(let x), .column(let n)):
                 guard let ys = column(n), !x.isNaN else { return out }
                 for r in 0..<rows { let y = ys[r]; out[r] = !y.isNaN && op.holds(x, y) }

@@ -11,13 +11,33 @@ import Darwin
 #endif
 
 enum NumberFormatting {
-    private static let powersOfTen: [Double] = (0...15).map { pow(10, Double($0)) }
-    private static let intPowers: [UInt64] = (0...15).map { p in (0..<p).reduce(UInt64(1)) { r, _ in r * 10 } }
+    /// 10^digits for the run's 0-12 decimals (exact in binary64), as constants.
+    @inline(__always)
+    private static func scale(_ digits: Int) -> Double {
+        switch digits {
+        case 0: 1
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        default: 1e15
+        }
+    }
 
     /// Appends `value` with `digits` decimals.
     @inline(__always)
     static func appendFixed(_ value: Double, digits: Int, to out: inout [UInt8]) {
-        let scaled = value * powersOfTen[digits]
+        let scaled = value * scale(digits)
         if value >= 0, scaled < 1e15 {
             let fl = scaled.rounded(.down)
             let frac = scaled - fl
@@ -32,7 +52,7 @@ enum NumberFormatting {
     /// Appends `value` with `digits` decimals (the same digits as the array version).
     @inline(__always)
     static func appendFixed(_ value: Double, digits: Int, to out: inout ByteWriter) {
-        let scaled = value * powersOfTen[digits]
+        let scaled = value * scale(digits)
         if value >= 0, scaled < 1e15 {
             let fl = scaled.rounded(.down)
             let frac = scaled - fl

@@ -24,10 +24,29 @@ public enum CellReader {
         public static let invalid = Cell(value: .nan, state: .invalid)
     }
 
-    @usableFromInline static let powersOfTen: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
+    /// 10^k for k = 0…16, exact in binary64; a constant table (no lazy global, no array).
+    @inlinable @inline(__always)
+    static func exactPowerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        default: 1e16
+        }
+    }
 
     /// Reads `bytes` (one unquoted cell, UTF-8) as a value of `kind`. An empty cell, or one of
     /// only spaces and tabs, is missing. Numbers must match the grammar exactly (no surrounding
@@ -140,7 +159,7 @@ public enum CellReader {
             if ok && digits > 0 && digits <= 15 && dot != first && dot != n - 1 {
                 let frac = dot < 0 ? 0 : n - 1 - dot
                 let m = Double(mantissa)
-                let v = frac == 0 ? m : m / powersOfTen[frac]
+                let v = frac == 0 ? m : m / exactPowerOfTen(frac)
                 return negative ? -v : v
             }
         }

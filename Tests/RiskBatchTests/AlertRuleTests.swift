@@ -151,6 +151,10 @@ extension RuleExpressionParsingTests {
         .init(text: "x < 2", fires: [true, false, false, false]),
         // A comparison with a missing value is false, whichever the operator.
         .init(text: "x != 3", fires: [true, true, false, true]),
+        .init(text: "x <= 4", fires: [true, true, false, true]),
+        .init(text: "x > 0", fires: [true, true, false, true]),
+        .init(text: "x == 4", fires: [false, false, false, true]),
+        .init(text: "x < 9", fires: [true, true, false, true]),
         .init(text: "x == x", fires: [true, true, false, true]),
         .init(text: "not (x >= 2)", fires: [true, false, true, false]),
         .init(text: "x < y", fires: [true, false, false, false]),
