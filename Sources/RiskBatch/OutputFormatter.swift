@@ -209,6 +209,17 @@ final class OutputFormatter: Sendable {
         var lastSeen = [Int](repeating: -1, count: nm)
         // Room for a typical row, reserved once per row so most appends do not grow the buffer
         // (every append still checks its own room).
+        // The formatter's tables as locals for the row loop (a computed `keptFields` would be
+        // rebuilt for every row).
+        let keptFields = self.keptFields
+        let keptKinds = keptFields.map { layout.catalog.fields[$0].kind }
+        let writtenRaw = self.writtenRaw
+        let hashedRaw = self.hashedRaw
+        let columnLabels = self.columnLabels
+        let columnDigits = self.columnDigits
+        let bandFlagSpans = self.bandFlagSpans
+        let ruleFlagSpans = self.ruleFlagSpans
+        let urgentFlagSpan = self.urgentFlagSpan
         let fixedRowBytes = 2 + nr + nm + flagBytesMax + keptFields.count * 2
 
         riskFlat.withUnsafeBufferPointer { risks in
@@ -312,10 +323,10 @@ final class OutputFormatter: Sendable {
                     }
                 }
                 // kept canonical fields
-                for fi in keptFields {
+                for (k, fi) in keptFields.enumerated() {
                     w.append(0x2C)
                     if let col = parsed.records.columns[fi], col.states[r] == .present {
-                        w.append(contentsOf: Array(Self.canonicalText(col.values[r], layout.catalog.fields[fi].kind).utf8))
+                        w.append(contentsOf: Array(Self.canonicalText(col.values[r], keptKinds[k]).utf8))
                     }
                 }
                 w.append(0x0A)
