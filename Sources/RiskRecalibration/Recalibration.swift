@@ -112,7 +112,8 @@ public enum RecalibrationError: Error, Equatable, Sendable, CustomStringConverti
     /// The cohort's follow-up or predictions are unusable (RiskValidation's reasons).
     case validation(RiskValidationError)
     /// The model scored no row of the cohort.
-    case noScorableRows
+    /// `absentColumns`: the model's inputs the cohort's header lacks (and no `--param` gives).
+    case noScorableRows(absentColumns: [String])
     /// Mean risk could not be brought to the observed risk (no sign change of the bisection).
     case notBracketed
     /// The written file did not pass the loader (a bug): the loader's message.
@@ -138,7 +139,9 @@ public enum RecalibrationError: Error, Equatable, Sendable, CustomStringConverti
         case .badRegion(let m, let r): "model \(m): --region: \(r)"
         case .cohort(let e): e.description
         case .validation(let e): e.description
-        case .noScorableRows: "the model could score no row of the cohort"
+        case .noScorableRows(let absent):
+            "the model could score no row of the cohort"
+                + (absent.isEmpty ? "" : "; the cohort has no column \(absent.joined(separator: ", ")) (give them, or --param for run-wide values)")
         case .notBracketed: "the mean predicted risk cannot be brought to the observed risk"
         case .rejectedByLoader(let m): "the recalibrated model file was rejected by the model loader: \(m)"
         case .verificationFailed(let oe): "re-scoring with the recalibrated file gave O/E \(oe), not 1"
@@ -252,7 +255,11 @@ public enum RecalibrationRun {
         } catch { throw .cohort(error) }
         let parentRisk = try score(base, column: column, cohort: cohort, context: context)
         let keep = parentRisk.indices.filter { parentRisk[$0].map { $0 > 0 && $0 < 1 } ?? false }
-        guard !keep.isEmpty else { throw .noScorableRows }
+        guard !keep.isEmpty else {
+            let header = Set(cohort.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+            let given = Set(context.parameters.text.keys)
+            throw .noScorableRows(absentColumns: model.requiredFields.filter { !header.contains($0) && !given.contains($0) })
+        }
         let sample: SurvivalSample
         do {
             sample = try SurvivalSample(time: keep.map { time[$0] }, event: keep.map { event[$0] }, risk: keep.map { parentRisk[$0]! })

@@ -103,6 +103,29 @@ struct Fixture {
         #expect(!result.definition.examples.isEmpty)
     }
 
+    /// A cohort without a column the model needs is refused naming the column (not only "no row").
+    @Test func aCohortWithoutAnInputIsRefusedNamingIt() throws {
+        let full = try Fixture.cohort(rows: 50, seed: 3, a: 0, b: 1)
+        let keep = full.header.indices.filter { full.header[$0] != "sex" && full.header[$0] != "race" }
+        var lines = [keep.map { full.header[$0] }.joined(separator: ",")]
+        for r in 0..<full.rowCount { lines.append(keep.map { full.columns[$0][r] }.joined(separator: ",")) }
+        let cohort = try CohortColumns(text: lines.joined(separator: "\n") + "\n")
+        let pce = try Fixture.library.model("pce2013")
+        let run = Result { () throws(RecalibrationError) in
+            try RecalibrationRun.run(model: pce, cohort: cohort, request: Fixture.request(.large), context: Fixture.context())
+        }
+        guard case .failure(let e) = run else { Issue.record("a cohort without sex and race was recalibrated"); return }
+        #expect(e == .noScorableRows(absentColumns: ["sex", "race"]))
+        #expect(e.description.contains("the cohort has no column sex, race"))
+        // A run-wide value counts as given.
+        let withRace = Result { () throws(RecalibrationError) in
+            try RecalibrationRun.run(model: pce, cohort: cohort, request: Fixture.request(.large),
+                                     context: Fixture.context(["race=white"]))
+        }
+        guard case .failure(let e2) = withRace else { Issue.record("a cohort without sex was recalibrated"); return }
+        #expect(e2 == .noScorableRows(absentColumns: ["sex"]))
+    }
+
     @Test func slopeRecoversTheTrueSlope() throws {
         let trueSlope = 0.8
         let cohort = try Fixture.cohort(rows: 6000, seed: 12, a: -0.2, b: trueSlope)
