@@ -135,29 +135,39 @@ public enum CellReader {
     public static func parseDecimal(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
         let n = s.count
         if n == 0 { return nil }
-        // Fast path: an optional minus, digits with at most one dot, at most 15 digits in all.
+        // Fast path: an optional minus, digits, optionally a dot and digits; at most 15 digits in
+        // all (an exact integer divided by an exact power of ten: one rounding).
         if n <= 17 {
+            var i = s[0] == 0x2D ? 1 : 0
+            let negative = i == 1
             var mantissa: UInt64 = 0
-            var digits = 0
-            var dot = -1
-            var ok = true
-            let negative = s[0] == 0x2D
-            let first = negative ? 1 : 0
-            for i in first..<n {
-                let b = s[i]
-                let d = b &- 0x30
-                if d < 10 {
-                    mantissa = mantissa &* 10 &+ UInt64(d)
-                    digits += 1
-                } else if b == 0x2E && dot < 0 {
-                    dot = i
+            let intStart = i
+            while i < n {
+                let d = s[i] &- 0x30
+                if d >= 10 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            let intDigits = i - intStart
+            var frac = 0
+            var ok = intDigits > 0
+            if ok && i < n {
+                if s[i] == 0x2E {
+                    i += 1
+                    let fracStart = i
+                    while i < n {
+                        let d = s[i] &- 0x30
+                        if d >= 10 { break }
+                        mantissa = mantissa &* 10 &+ UInt64(d)
+                        i += 1
+                    }
+                    frac = i - fracStart
+                    ok = frac > 0 && i == n
                 } else {
                     ok = false
-                    break
                 }
             }
-            if ok && digits > 0 && digits <= 15 && dot != first && dot != n - 1 {
-                let frac = dot < 0 ? 0 : n - 1 - dot
+            if ok && intDigits + frac <= 15 {
                 let m = Double(mantissa)
                 let v = frac == 0 ? m : m / exactPowerOfTen(frac)
                 return negative ? -v : v

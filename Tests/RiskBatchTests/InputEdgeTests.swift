@@ -1,6 +1,7 @@
 import Foundation
 @testable import RiskBatch
 import RiskCore
+import RiskTestSupport
 import Testing
 
 /// Line endings, blank lines and headers (issue 8 item 10), wide headers (item 11) and the
@@ -98,6 +99,27 @@ import Testing
         // The hot loop's reader gives the same cell, bit for bit (sign of zero included).
         let fast = Array(c.0.utf8).withUnsafeBufferPointer { CellReader.readNumber($0) }
         #expect(fast.state == .present && fast.value.bitPattern == cell.value.bitPattern, "\(c.0)")
+    }
+
+    /// Random strings over the grammar's alphabet: the reader accepts exactly the strings of
+    /// `-?[0-9]+(\.[0-9]+)?` and gives strtod's correctly rounded value, bit for bit. (The shape
+    /// check here is our own second implementation; the values come from libc's strtod.)
+    @Test func randomStringsAgreeWithStrtod() {
+        var g = SplitMix(seed: 20261204)
+        let alphabet = Array("0123456789.-".utf8) + Array("0123456789".utf8)
+        for _ in 0..<30_000 {
+            let length = Int.random(in: 1...19, using: &g)
+            let bytes = (0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let valid = text.range(of: #"^-?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil
+            let got = bytes.withUnsafeBufferPointer { CellReader.parseDecimal($0) }
+            if valid {
+                let expected = strtod(text, nil)
+                #expect(got?.bitPattern == expected.bitPattern, "\(text)")
+            } else {
+                #expect(got == nil, "\(text)")
+            }
+        }
     }
 
     @Test(arguments: rejected)
