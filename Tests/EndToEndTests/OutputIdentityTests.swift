@@ -86,6 +86,17 @@ import Testing
         }
     }
 
+    /// The corpus's clean file is `riskengine synth --rows 2500 --seed 20261202`: the generator's
+    /// output is pinned too (a faster writer must write the same people).
+    @Test func synthWritesTheCorpusPopulation() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("synth.csv")
+        let r = try riskengine(["synth", "--rows", "2500", "--seed", "20261202", "--output", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Self.sha256(out) == Self.sha256(Self.corpus("clean.csv")))
+    }
+
     /// Thread count and chunk size never change the bytes.
     @Test func threadsAndChunkingAgree() throws {
         let e = try Self.expected()
