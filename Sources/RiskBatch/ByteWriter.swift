@@ -1,6 +1,6 @@
-// A growable byte buffer for the output hot loop: appends without the per-byte uniqueness and
-// capacity checks of `Array.append`. The caller reserves room before a run of unchecked appends
-// (`reserve`), the checked appends (`append(contentsOf:)`) reserve for themselves.
+// A growable byte buffer for the output hot loop: appends without the per-byte uniqueness checks
+// of `Array.append`. Every append makes its own room; `reserve` makes room for a row ahead so the
+// buffer rarely grows inside one.
 
 /// Output bytes of one chunk, owned by the writer (freed on `deinit`); `bytes()` copies them out.
 struct ByteWriter: ~Copyable {
@@ -31,18 +31,12 @@ struct ByteWriter: ~Copyable {
         capacity = c
     }
 
-    /// Appends one byte; room must have been reserved.
-    @inline(__always)
-    mutating func appendUnchecked(_ b: UInt8) {
-        storage[count] = b
-        count += 1
-    }
-
     /// Appends one byte.
     @inline(__always)
     mutating func append(_ b: UInt8) {
         reserve(1)
-        appendUnchecked(b)
+        storage[count] = b
+        count += 1
     }
 
     /// Appends bytes.

@@ -90,40 +90,14 @@ enum ChunkParser {
                 var endOfRecord = false
                 while !endOfRecord {
                     let fieldStart = i
-                    let contentStart: Int
-                    let contentEnd: Int
-                    let rawEnd: Int
-                    if i < n && bytes[i] != CSV.quote {
-                        // Unquoted field (the common case), scanned here; the same rules as
-                        // `CSV.field`: it ends at the delimiter, LF, CR (CRLF as one) or the end.
-                        var j = i
-                        while j < n {
-                            let b = bytes[j]
-                            if b == delimiter || b == CSV.lf || b == CSV.cr { break }
-                            j += 1
-                        }
-                        contentStart = i
-                        contentEnd = j
-                        rawEnd = j
-                        if j == n {
-                            i = n
-                            endOfRecord = true
-                        } else if bytes[j] == delimiter {
-                            i = j + 1
-                        } else {
-                            i = j + 1
-                            if bytes[j] == CSV.cr && i < n && bytes[i] == CSV.lf { i += 1 }
-                            endOfRecord = true
-                        }
-                    } else {
-                        let field = CSV.field(bytes, at: i, delimiter: delimiter)
-                        contentStart = field.contentStart
-                        contentEnd = field.contentEnd
-                        rawEnd = field.rawEnd
-                        if field.malformed { bad = true }
-                        i = field.next
-                        endOfRecord = field.endOfRecord
-                    }
+                    // `CSV.field` scans an unquoted field inline, in this loop.
+                    let field = CSV.field(bytes, at: i, delimiter: delimiter)
+                    let contentStart = field.contentStart
+                    let contentEnd = field.contentEnd
+                    let rawEnd = field.rawEnd
+                    if field.malformed { bad = true }
+                    i = field.next
+                    endOfRecord = field.endOfRecord
                     if col < columnsExpected {
                         let role = roleCodes[col]
                         if role >= 0 {

@@ -55,6 +55,11 @@ public enum FittedModelFile {
         // Inputs: canonical numeric or 0/1 fields, or local columns declared in `columns`.
         var inputs: [[String: Any]] = []
         var columns: [[String: Any]] = []
+        /// A stratum column's declaration: whole-number codes in the observed range.
+        func codeColumn(_ column: String, _ codes: ClosedRange<Int>) -> [String: Any] {
+            ["name": column, "kind": "code", "min": codes.lowerBound, "max": codes.upperBound,
+             "meaning": "stratum code (column \(column) of the fitting cohort)"]
+        }
         func addInput(_ column: String, term: String, strataCodes: ClosedRange<Int>? = nil) throws(FittedModelError) {
             let values = outcome.usedColumns[column] ?? []
             let lo = values.min() ?? 0, hi = values.max() ?? 0
@@ -70,8 +75,7 @@ public enum FittedModelFile {
                 return
             }
             if let codes = strataCodes {
-                columns.append(["name": column, "kind": "code", "min": codes.lowerBound, "max": codes.upperBound,
-                                "meaning": "stratum code (column \(column) of the fitting cohort)"])
+                columns.append(codeColumn(column, codes))
                 inputs.append(["field": column])
             } else if values.allSatisfy({ $0 == 0 || $0 == 1 }) {
                 columns.append(["name": column, "kind": "binary", "meaning": "0/1 column \(column) of the fitting cohort"])
@@ -102,8 +106,7 @@ public enum FittedModelFile {
                 }
             } else if CanonicalSchema.indexByName[column] == nil, let k = columns.firstIndex(where: { $0["name"] as? String == column }) {
                 // A strata column that is also a term is read as a code (its values are whole numbers).
-                columns[k] = ["name": column, "kind": "code", "min": strataValues.first!, "max": strataValues.last!,
-                              "meaning": "stratum code (column \(column) of the fitting cohort)"]
+                columns[k] = codeColumn(column, strataValues.first!...strataValues.last!)
             }
         }
         // Features: one per factor (named as the term when the term is that factor), then products.

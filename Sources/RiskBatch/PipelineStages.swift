@@ -21,11 +21,7 @@ public struct PipelineStages: Sendable {
 
     /// Lays out the run for a CSV header (comma-separated, as the run would read it).
     public init(header: [String], options: ScoreOptions) throws(BatchError) {
-        guard let catalog = ScoreRun.fieldCatalog(options.models) else { throw .incompatibleModelFields(models: options.models.map(\.id)) }
-        let needed = ScoreRun.neededFields(
-            options.models, derivations: options.derivations,
-            keep: options.keepFields + (options.alertRules?.canonicalFields ?? []), fields: catalog)
-        let layout = try InputLayout(header: header, needed: needed, mapping: options.mapping, fields: catalog)
+        let layout = try ScoreRun.inputLayout(header: header, options: options, dialect: .standard)
         formatter = OutputFormatter(options: options, layout: layout)
         self.options = options
     }
@@ -39,11 +35,9 @@ public struct PipelineStages: Sendable {
 
     /// Derives missing inputs and scores every model of the run.
     public func evaluate(_ chunk: StageChunk, with evaluator: Evaluator) -> StageChunk {
-        var c = chunk
-        var parsed = c.parsed
+        var parsed = chunk.parsed
         parsed.records = evaluator.prepare(parsed.records)
-        c = StageChunk(parsed: parsed, scores: evaluator.score(prepared: parsed.records))
-        return c
+        return StageChunk(parsed: parsed, scores: evaluator.score(prepared: parsed.records))
     }
 
     /// Formats a scored chunk as output CSV bytes (the same bytes the run writes); `bytes` are

@@ -236,6 +236,18 @@ public enum ScoreRun {
         FieldCatalog.merged(models.flatMap { [$0.fields] + ($0.fallback.map { [$0.model.fields] } ?? []) })
     }
 
+    /// How a run with `options` reads an input with this header: the fields of its models, those
+    /// any model, flag, rule or `--keep` reads, the mapping and the dialect.
+    static func inputLayout(header: [String], options: ScoreOptions, dialect: InputDialect) throws(BatchError) -> InputLayout {
+        guard let catalog = fieldCatalog(options.models) else { throw .incompatibleModelFields(models: options.models.map(\.id)) }
+        return try InputLayout(
+            header: header,
+            needed: neededFields(
+                options.models, derivations: options.derivations, keep: options.keepFields + (options.alertRules?.canonicalFields ?? []),
+                fields: catalog),
+            mapping: options.mapping, dialect: dialect, fields: catalog)
+    }
+
     /// Fields a run reads (indexes in `fields`): every model's inputs plus SBP and DBP for the flags.
     public static func neededFields(
         _ models: [CompiledModel], derivations: [Derivation] = [], keep: [String] = [], fields: FieldCatalog = .canonical
@@ -283,13 +295,8 @@ public enum ScoreRun {
         var inputBytes = head.length
         buffer.removeFirst(head.length)
 
-        guard let catalog = fieldCatalog(options.models) else { throw .incompatibleModelFields(models: options.models.map(\.id)) }
-        let layout = try InputLayout(
-            header: header,
-            needed: neededFields(
-                options.models, derivations: options.derivations, keep: options.keepFields + (options.alertRules?.canonicalFields ?? []),
-                fields: catalog),
-            mapping: options.mapping, dialect: dialect, fields: catalog)
+        let layout = try inputLayout(header: header, options: options, dialect: dialect)
+        let catalog = layout.catalog
         let formatter = OutputFormatter(options: options, layout: layout)
         try sink.write(formatter.headerLine())
 

@@ -88,15 +88,10 @@ public struct SyntheticCohort {
         let observed = min(eventTime, dropout, end)
         let event = eventTime <= min(dropout, end)
         let time = max((observed * 10_000).rounded() / 10_000, 0.0001)
-        // printf's "%.*f" digits (NumberFormatting), without Foundation's format parsing per cell.
-        func f(_ x: Double, _ d: Int) -> String {
-            var out: [UInt8] = []
-            NumberFormatting.appendFixed(x, digits: d, to: &out)
-            return String(decoding: out, as: UTF8.self)
-        }
-        let serial = String(index)
+        // printf's "%.*f" digits, without Foundation's format parsing per cell.
+        func f(_ x: Double, _ d: Int) -> String { NumberFormatting.fixedText(x, digits: d) }
         return [
-            "C" + String(repeating: "0", count: max(0, 9 - serial.count)) + serial, f(age, 1), male == 1 ? "1" : "0", String(Int(sbp)),
+            "C" + NumberFormatting.zeroPadded(index, width: 9), f(age, 1), male == 1 ? "1" : "0", String(Int(sbp)),
             f(tc, 2), f(hdl, 2), smoker == 1 ? "1" : "0", diabetes == 1 ? "1" : "0",
             f(time, 4), event ? "1" : "0",
         ].joined(separator: ",")

@@ -128,16 +128,11 @@ public struct SyntheticPopulation {
         let calcium = min(max(2.35 - 0.12 * loss + 0.1 * normal(), 1.6), 3.0)
         let phosphate = min(max(1.1 + 0.45 * loss + 0.15 * normal(), 0.5), 3.5)
         let bicarbonate = min(max(25.5 - 4 * loss + 2.3 * normal(), 10), 35)
-        // printf's "%.*f" digits (NumberFormatting), without Foundation's format parsing per cell.
-        func f(_ x: Double, _ d: Int) -> String {
-            var out: [UInt8] = []
-            NumberFormatting.appendFixed(x, digits: d, to: &out)
-            return String(decoding: out, as: UTF8.self)
-        }
+        // printf's "%.*f" digits, without Foundation's format parsing per cell.
+        func f(_ x: Double, _ d: Int) -> String { NumberFormatting.fixedText(x, digits: d) }
         let b: (Bool) -> String = { $0 ? "1" : "0" }
-        let serial = String(index)
         return [
-            "SYN" + String(repeating: "0", count: max(0, 9 - serial.count)) + serial, String(Int(age)), male ? "male" : "female", race, b(smoker), b(diabetes),
+            "SYN" + NumberFormatting.zeroPadded(index, width: 9), String(Int(age)), male ? "male" : "female", race, b(smoker), b(diabetes),
             String(Int(sbp)), String(Int(dbp)), b(treated), f(tc, 2), f(hdl, 2), f(bmiOut, 1), String(Int(height)),
             f(weight, 1), String(Int(waist)), String(Int(egfr)), String(Int(creatinine)), f(uacr, 1), f(hba1c, 1),
             f(fpg, 1), b(statin), b(active), b(fruit), b(glucoseHistory), String(familyDiabetes),

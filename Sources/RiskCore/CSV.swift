@@ -65,60 +65,71 @@ public enum CSV {
     }
 
     /// Reads the field starting at `start` (a field start). At `start == bytes.count` it is an
-    /// empty last field (a record ending in a delimiter at the end of the input).
-    @inlinable
+    /// empty last field (a record ending in a delimiter at the end of the input). An unquoted field
+    /// (the common case) is scanned inline in the caller's loop; a quoted one out of line.
+    @inlinable @inline(__always)
     public static func field(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, delimiter: UInt8) -> Field {
         let n = bytes.count
+        if start < n && bytes[start] == quote { return quotedField(bytes, at: start, delimiter: delimiter) }
         var i = start
-        var contentStart = start
-        let contentEnd: Int
-        var malformed = false
-        let quoted = i < n && bytes[i] == quote
-        if quoted {
-            contentStart = i + 1
-            var j = i + 1
-            var closed = false
-            while j < n {
-                if bytes[j] == quote {
-                    if j + 1 < n && bytes[j + 1] == quote { j += 2; continue }
-                    closed = true
-                    break
-                }
-                j += 1
-            }
-            contentEnd = j
-            if !closed { malformed = true; i = n } else { i = j + 1 }
-            // Anything between the closing quote and the delimiter breaks the field.
-            while i < n {
-                let b = bytes[i]
-                if b == delimiter || b == lf || b == cr { break }
-                malformed = true
-                i += 1
-            }
-        } else {
-            while i < n {
-                let b = bytes[i]
-                if b == delimiter || b == lf || b == cr { break }
-                i += 1
-            }
-            contentEnd = i
+        while i < n {
+            let b = bytes[i]
+            if b == delimiter || b == lf || b == cr { break }
+            i += 1
         }
-        let rawEnd = i
+        return ending(bytes, contentStart: start, contentEnd: i, at: i, delimiter: delimiter, malformed: false, quoted: false)
+    }
+
+    /// A quoted field: doubled quotes inside; anything between the closing quote and the
+    /// delimiter, or a quote never closed, makes it malformed.
+    @inlinable
+    static func quotedField(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, delimiter: UInt8) -> Field {
+        let n = bytes.count
+        var i = start
+        var malformed = false
+        var j = i + 1
+        var closed = false
+        while j < n {
+            if bytes[j] == quote {
+                if j + 1 < n && bytes[j + 1] == quote { j += 2; continue }
+                closed = true
+                break
+            }
+            j += 1
+        }
+        if !closed { malformed = true; i = n } else { i = j + 1 }
+        // Anything between the closing quote and the delimiter breaks the field.
+        while i < n {
+            let b = bytes[i]
+            if b == delimiter || b == lf || b == cr { break }
+            malformed = true
+            i += 1
+        }
+        return ending(bytes, contentStart: start + 1, contentEnd: j, at: i, delimiter: delimiter, malformed: malformed, quoted: true)
+    }
+
+    /// The field that ends at `i` (a delimiter, LF, CR, CRLF or the end of the bytes).
+    @inlinable @inline(__always)
+    static func ending(
+        _ bytes: UnsafeBufferPointer<UInt8>, contentStart: Int, contentEnd: Int, at i: Int, delimiter: UInt8,
+        malformed: Bool, quoted: Bool
+    ) -> Field {
+        let n = bytes.count
         if i == n {
             return Field(
-                contentStart: contentStart, contentEnd: contentEnd, rawEnd: rawEnd, next: n, endOfRecord: true,
+                contentStart: contentStart, contentEnd: contentEnd, rawEnd: i, next: n, endOfRecord: true,
                 terminated: false, malformed: malformed, quoted: quoted)
         }
         if bytes[i] == delimiter {
             return Field(
-                contentStart: contentStart, contentEnd: contentEnd, rawEnd: rawEnd, next: i + 1, endOfRecord: false,
+                contentStart: contentStart, contentEnd: contentEnd, rawEnd: i, next: i + 1, endOfRecord: false,
                 terminated: true, malformed: malformed, quoted: quoted)
         }
         // A record end: LF, CR, or CRLF as one.
         var next = i + 1
         if bytes[i] == cr && next < n && bytes[next] == lf { next += 1 }
         return Field(
-            contentStart: contentStart, contentEnd: contentEnd, rawEnd: rawEnd, next: next, endOfRecord: true,
+            contentStart: contentStart, contentEnd: contentEnd, rawEnd: i, next: next, endOfRecord: true,
             terminated: true, malformed: malformed, quoted: quoted)
     }
 

@@ -25,8 +25,9 @@ public enum CellReader {
     }
 
     /// 10^k for k = 0…16, exact in binary64; a constant table (no lazy global, no array).
+    /// Also the output's decimal scale (RiskBatch's number formatting).
     @inlinable @inline(__always)
-    static func exactPowerOfTen(_ k: Int) -> Double {
+    public static func exactPowerOfTen(_ k: Int) -> Double {
         switch k {
         case 0: 1e0
         case 1: 1e1

@@ -159,13 +159,18 @@ public final class Evaluator {
             let first = table.rows(chunk, year: 0)
             hazardRows = [first] + (1..<max(h.years, 1)).map { table.rows(chunk, year: $0, near: first) }
         }
+        /// The model's recalibration (cloglog scales by region value, stratum and outcome) of risk v.
+        func recalibrated(_ v: Double, _ r: Int, _ s: Int, _ e: Int) -> Double {
+            guard let values = recalValues, let table = m.recalibrationScales[Int(values[r])] else { return v }
+            let (a, b) = table[s][e]
+            return -expm1(-exp(a + b * log(-log1p(-v))))
+        }
         var computed: [[Double]] = []
         for rule in m.outcomes {
             var out = [Double](repeating: .nan, count: n)
             switch rule.kind {
             case .equation(let e) where m.definition.link != .annualHazard:
-                // The closed-form links, with every array read through a pointer (the same
-                // arithmetic as below).
+                // The closed-form links, with every array read through a pointer.
                 let link = m.definition.link
                 m.baselineLogSurvival.withUnsafeBufferPointer { lnS0 in
                 m.meanLinearPredictor.withUnsafeBufferPointer { means in
@@ -178,18 +183,14 @@ public final class Evaluator {
                         let s = strat[r]
                         let col = e * nS + s
                         let eta = lp[r + col * n]
-                        var v: Double
+                        let v: Double
                         switch link {
                         case .cox: v = -expm1(lnS0[col] * exp(eta - means[col]))
                         case .logistic: v = 1 / (1 + exp(-(b0[col] + eta)))
                         case .exp: v = exp(b0[col] + eta)
                         case .identity, .annualHazard: v = b0[col] + eta
                         }
-                        if let values = recalValues, let table = m.recalibrationScales[Int(values[r])] {
-                            let (a, b) = table[s][e]
-                            v = -expm1(-exp(a + b * log(-log1p(-v))))
-                        }
-                        o[r] = v
+                        o[r] = recalibrated(v, r, s, e)
                     }
                 }
                 }
@@ -199,31 +200,18 @@ public final class Evaluator {
                 }
                 }
             case .equation(let e):
+                // annual_hazard: Σ of yearly rates; a row without a rate or table row is not applicable.
                 linearPredictors.elements.withUnsafeBufferPointer { lp in
                     for r in 0..<n where statuses[r].kind == .ok {
                         let s = stratum[r]
                         let col = e * nS + s
-                        let eta = lp[r + col * n]
-                        var v: Double
-                        switch m.definition.link {
-                        case .cox: v = -expm1(m.baselineLogSurvival[col] * exp(eta - m.meanLinearPredictor[col]))
-                        case .logistic: v = 1 / (1 + exp(-(m.intercepts[col] + eta)))
-                        case .exp: v = exp(m.intercepts[col] + eta)
-                        case .identity: v = m.intercepts[col] + eta
-                        case .annualHazard:
-                            guard let h = m.hazard,
-                                let total = annualHazard(h, hazardRows, chunk, r, main: eta, timeVarying: timeVaryingPredictors[r, col])
-                            else {
-                                statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.tableReasons[m.hazard?.table ?? ""] ?? m.noStratumReason))
-                                continue
-                            }
-                            v = -expm1(-total)
+                        guard let h = m.hazard,
+                            let total = annualHazard(h, hazardRows, chunk, r, main: lp[r + col * n], timeVarying: timeVaryingPredictors[r, col])
+                        else {
+                            statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.tableReasons[m.hazard?.table ?? ""] ?? m.noStratumReason))
+                            continue
                         }
-                        if let values = recalValues, let table = m.recalibrationScales[Int(values[r])] {
-                            let (a, b) = table[s][e]
-                            v = -expm1(-exp(a + b * log(-log1p(-v))))
-                        }
-                        out[r] = v
+                        out[r] = recalibrated(-expm1(-total), r, s, e)
                     }
                 }
             case .combine(let parts):
