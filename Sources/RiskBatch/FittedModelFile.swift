@@ -10,7 +10,7 @@
 // unit) and `score` reads by name; a numeric input's valid range is the observed range of the rows
 // used. A stratified Cox fit becomes one stratum per value of the strata column (a canonical 0/1
 // field or a local `code` column, whole numbers 0-63), each with its own baseline survival and
-// the same coefficients. Terms become `linear`, `log`, `hinge` and `product` features named
+// the same coefficients. Terms become `linear`, `log`, `hinge`, `power` and `product` features named
 // as written. Provenance (input SHA-256, date, options, counts) goes into `notes`; the worked
 // examples are the first rows used, with risks computed here from the fit (unrounded percent),
 // which the engine must reproduce.
@@ -127,6 +127,9 @@ public enum FittedModelFile {
                 var h: [String: Any] = ["name": name, "kind": "hinge", "input": c, "knot": knot]
                 if below { h["side"] = "below" }
                 features.append(h)
+            case .power(let c, let e):
+                name = preferred
+                features.append(["name": name, "kind": "power", "input": c, "exponent": e])
             }
             factorName[f] = name
             return name
@@ -141,6 +144,7 @@ public enum FittedModelFile {
                 case .log(let c): return feature(for: f, preferred: "log(\(c))")
                 case .hinge(let c, let k, let below):
                     return feature(for: f, preferred: "\(below ? "hinge_below" : "hinge")(\(c), \(k))")
+                case .power(let c, let e): return feature(for: f, preferred: "pow(\(c), \(e))")
                 }
             }
             features.append(["name": term.name, "kind": "product", "of": parts])

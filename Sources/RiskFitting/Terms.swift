@@ -1,10 +1,11 @@
 import Foundation
 
 // Contract: the terms of a linear predictor written as in R model formulas, restricted to what
-// the model files can express: `a + b + log(c) + a:b + hinge(d, 140)`. A term is one factor or a
-// product of factors joined by `:`; a factor is a column name, `log(column)` (natural log), or a
-// hinge as the model files' `hinge` feature: `hinge(column, k)` = max(x − k, 0) and
-// `hinge_below(column, k)` = max(k − x, 0). The value of a
+// the model files can express: `a + b + log(c) + a:b + hinge(d, 140) + pow(e, 2)`. A term is one
+// factor or a product of factors joined by `:`; a factor is a column name, `log(column)` (natural
+// log), a hinge as the model files' `hinge` feature: `hinge(column, k)` = max(x − k, 0) and
+// `hinge_below(column, k)` = max(k − x, 0), or a power as their `power` feature: `pow(column, p)`
+// = x^p for p ≠ 0 (fractional polynomials; `log` is the p = 0 term). The value of a
 // term for a row is the product of its factors; exact in IEEE arithmetic up to one rounding per
 // product and libm's `log` (< 1 ulp). No intercept is written: Cox models have none and the
 // logistic fitter adds its own. Term names are kept exactly as written (outer spaces trimmed).
@@ -18,11 +19,13 @@ public enum TermFactor: Hashable, Sendable {
     case log(String)
     /// max(x − knot, 0), or max(knot − x, 0) when `below`.
     case hinge(String, knot: Double, below: Bool)
+    /// x^exponent (exponent ≠ 0), computed as the model files' `power` feature computes it.
+    case power(String, exponent: Double)
 
     /// The column this factor reads.
     public var column: String {
         switch self {
-        case .column(let c), .log(let c), .hinge(let c, _, _): return c
+        case .column(let c), .log(let c), .hinge(let c, _, _), .power(let c, _): return c
         }
     }
 
@@ -32,6 +35,16 @@ public enum TermFactor: Hashable, Sendable {
         case .column: return x
         case .log: return x > 0 ? Foundation.log(x) : .nan
         case .hinge(_, let k, let below): return below ? max(k - x, 0) : max(x - k, 0)
+        case .power(_, let e):
+            // The special cases of the `power` feature, so that a fitted file reproduces the fit.
+            switch e {
+            case 1: return x
+            case 2: return x * x
+            case -1: return 1 / x
+            case -2: return 1 / (x * x)
+            case 0.5: return x.squareRoot()
+            default: return Foundation.pow(x, e)
+            }
         }
     }
 }
@@ -94,6 +107,13 @@ public struct TermFormula: Equatable, Sendable {
                 throw .invalidFormula(position: offset, reason: .badArguments(function))
             }
             return .hinge(parts[0], knot: knot, below: function == "hinge_below")
+        case "pow":
+            let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let e = Double(parts[1]), e.isFinite, e != 0 else {
+                throw .invalidFormula(position: offset, reason: .badArguments(function))
+            }
+            return .power(parts[0], exponent: e)
         default:
             throw .invalidFormula(position: offset, reason: .unknownFunction(function))
         }

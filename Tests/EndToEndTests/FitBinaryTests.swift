@@ -51,6 +51,10 @@ import Testing
         OutputCase(
             family: ["--family", "logistic"], terms: "age + sbp + hinge(sbp, 140) + log(hdl) + smoker",
             fields: ["age", "sbp", "hdl", "smoker"]),
+        // Fractional-polynomial terms become the model files' `power` feature.
+        OutputCase(
+            family: ["--time", "time", "--horizons", "10"], terms: "pow(age, 2) + pow(hdl, -1) + pow(sbp, 0.5):smoker + smoker",
+            fields: ["age", "hdl", "sbp", "smoker"]),
         // Local columns: `male` (0/1, not a canonical field) and a renamed laboratory value.
         OutputCase(
             family: ["--time", "time", "--horizons", "5,10"],

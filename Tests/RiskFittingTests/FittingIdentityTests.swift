@@ -42,6 +42,10 @@ import Testing
             text: "hinge(sbp, 140) + hinge_below(egfr, 60):age",
             names: ["hinge(sbp, 140)", "hinge_below(egfr, 60):age"],
             factors: [[.hinge("sbp", knot: 140, below: false)], [.hinge("egfr", knot: 60, below: true), .column("age")]]),
+        Case(
+            text: "pow(age, 2) + pow(bmi, -0.5):male",
+            names: ["pow(age, 2)", "pow(bmi, -0.5):male"],
+            factors: [[.power("age", exponent: 2)], [.power("bmi", exponent: -0.5), .column("male")]]),
     ])
     func parses(_ c: Case) throws {
         let f = try TermFormula(parsing: c.text)
@@ -64,6 +68,9 @@ import Testing
         Bad(text: "age:", reason: .emptyTerm),
         Bad(text: "hinge(sbp)", reason: .badArguments("hinge")),
         Bad(text: "hinge(sbp, high)", reason: .badArguments("hinge")),
+        Bad(text: "pow(age)", reason: .badArguments("pow")),
+        Bad(text: "pow(age, 0)", reason: .badArguments("pow")),
+        Bad(text: "pow(age, two)", reason: .badArguments("pow")),
     ])
     func rejects(_ b: Bad) {
         #expect {
@@ -91,6 +98,11 @@ import Testing
         let h = try TermFormula(parsing: "hinge(x, 1) + hinge_below(x, 1)").values(from: ["x": [0, 1, 3]])
         #expect(h[0] == [0, 0, 2])
         #expect(h[1] == [1, 0, 0])
+        let p = try TermFormula(parsing: "pow(x, 2) + pow(x, -1) + pow(x, 0.5) + pow(x, 3)").values(from: ["x": [4, 0.5]])
+        #expect(p[0] == [16, 0.25])
+        #expect(p[1] == [0.25, 2])
+        #expect(p[2] == [2, 0.5.squareRoot()])
+        #expect(p[3] == [64, 0.125])
     }
 }
 
