@@ -78,9 +78,19 @@ enum NumberFormatting {
         withFixed(value, digits: digits) { out.append(contentsOf: $0) }
     }
 
-    /// Appends `value` with `digits` decimals.
+    /// Appends `value` with `digits` decimals: the fast path of `withFixed` written straight into
+    /// the writer (same digits), anything else through `withFixed`.
     @inline(__always)
     static func appendFixed(_ value: Double, digits: Int, to out: inout ByteWriter) {
+        let scaled = value * CellReader.exactPowerOfTen(digits)
+        if value >= 0, scaled < 1e15 {
+            let whole = Int64(scaled)  // the floor, for 0 ≤ scaled < 1e15
+            let frac = scaled - Double(whole)
+            if abs(frac - 0.5) > 1e-6 {
+                out.appendScaled(UInt64(whole) + (frac > 0.5 ? 1 : 0), digits: digits)
+                return
+            }
+        }
         withFixed(value, digits: digits) { out.append(contentsOf: $0) }
     }
 

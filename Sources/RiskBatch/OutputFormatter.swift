@@ -23,7 +23,6 @@ final class OutputFormatter: Sendable {
     let writesUrgentFlag: Bool
     /// Per alert rule (`options.alertRules`, in file order): its id as flag bytes.
     let ruleFlags: [[UInt8]]
-    let okBytes: [UInt8] = Array("ok".utf8)
     /// Raw pass-through slots written (with `--pseudonymise`: only those `ColumnPrivacy` does not drop).
     let writtenRaw: [Int]
     /// Per raw slot: written as a keyed hash (id-like columns with `--pseudonymise`).
@@ -162,19 +161,78 @@ final class OutputFormatter: Sendable {
         var placeholders: [Int] = []
         let key = pseudonymKey.map { SymmetricKey(data: $0) }
 
-        // Flat, column-major copies for the hot loop: risks (output column · n + row), statuses
-        // (model · n + row), the column of each model's band risk (−1 when none).
-        var riskFlat: [Double] = []
-        riskFlat.reserveCapacity(n * columnDigits.count)
+        // Risks row-major for the hot loop (row · nr + output column), and the column of each
+        // model's band risk (−1 when none).
         var bandColumn = [Int](repeating: -1, count: nm)
-        var statusFlat: [RowStatus] = []
-        statusFlat.reserveCapacity(n * nm)
+        var nr = 0
         for (m, sc) in scores.enumerated() {
-            if let o = bandOutcome[m] { bandColumn[m] = riskFlat.count / max(n, 1) + o }
-            for col in sc.risks { riskFlat.append(contentsOf: col) }
-            statusFlat.append(contentsOf: sc.statuses)
+            if let o = bandOutcome[m] { bandColumn[m] = nr + o }
+            nr += sc.risks.count
         }
-        let nr = n > 0 ? riskFlat.count / n : columnDigits.count
+        let riskRows = [Double](unsafeUninitializedCapacity: n * nr) { dst, count in
+            var c = 0
+            for sc in scores {
+                for col in sc.risks {
+                    col.withUnsafeBufferPointer { src in
+                        for r in 0..<n { (dst.baseAddress! + r * nr + c).initialize(to: src[r]) }
+                    }
+                    c += 1
+                }
+            }
+            count = n * nr
+        }
+        // Each row's status per model as a code (row · nm + model): 0 for a plain `ok`, k + 1 for
+        // the k-th distinct status met in this chunk, whose text is `statusBytes[statusSpans[k]]`.
+        // Found model by model (sequential reads), the last hit first, then a linear search (a
+        // chunk has few distinct statuses).
+        var seenModel: [Int] = []
+        var seenStatus: [RowStatus] = []
+        var seenCount: [Int] = []
+        var seenText: [[UInt8]] = []
+        var statusBytes: [UInt8] = []
+        var statusSpans: [(start: Int, end: Int)] = []
+        var statusCode = [UInt32](repeating: 0, count: n * nm)
+        statusCode.withUnsafeMutableBufferPointer { code in
+            for (m, sc) in scores.enumerated() {
+                var last = -1
+                var ok = 0
+                sc.statuses.withUnsafeBufferPointer { st in
+                    for r in 0..<n {
+                        let s = st[r]
+                        if s.isPlainOK { ok += 1; continue }
+                        if last < 0 || seenStatus[last] != s {
+                            last = -1
+                            for k in seenStatus.indices where seenModel[k] == m && seenStatus[k] == s { last = k; break }
+                            if last < 0 {
+                                let text = Array(models[m].render(s).utf8)
+                                seenModel.append(m)
+                                seenStatus.append(s)
+                                seenCount.append(0)
+                                seenText.append(text)
+                                statusSpans.append((statusBytes.count, statusBytes.count + text.count))
+                                statusBytes.append(contentsOf: text)
+                                last = seenStatus.count - 1
+                            }
+                        }
+                        seenCount[last] += 1
+                        code[r * nm + m] = UInt32(last + 1)
+                    }
+                }
+                okTally[m] = ok
+            }
+        }
+        // Label columns: per output column, the first of its labels in `labelSpans` (−1: a number).
+        var labelFirst = [Int](repeating: -1, count: columnLabels.count)
+        var labelBytes: [UInt8] = []
+        var labelSpans: [(start: Int, end: Int)] = []
+        for (c, labels) in columnLabels.enumerated() {
+            guard let labels else { continue }
+            labelFirst[c] = labelSpans.count
+            for l in labels {
+                labelSpans.append((labelBytes.count, labelBytes.count + l.count))
+                labelBytes.append(contentsOf: l)
+            }
+        }
         var urgent = [Bool](repeating: false, count: n)
         let sbp = parsed.records.columns[sbpField]
         let dbp = parsed.records.columns[dbpField]
@@ -200,13 +258,6 @@ final class OutputFormatter: Sendable {
         let nRules = n > 0 ? firedFlat.count / n : 0
         let rawCount = parsed.rawCount
         let bandBounds = rules.riskBands.bands.compactMap(\.below)
-        // Status texts met in this chunk: (model, status) → text bytes and count, searched linearly
-        // (a chunk has few distinct statuses), the last hit per model first.
-        var seenModel: [Int] = []
-        var seenStatus: [RowStatus] = []
-        var seenCount: [Int] = []
-        var seenText: [[UInt8]] = []
-        var lastSeen = [Int](repeating: -1, count: nm)
         // Room for a typical row, reserved once per row so most appends do not grow the buffer
         // (every append still checks its own room).
         // The formatter's tables as locals for the row loop (a computed `keptFields` would be
@@ -215,15 +266,18 @@ final class OutputFormatter: Sendable {
         let keptKinds = keptFields.map { layout.catalog.fields[$0].kind }
         let writtenRaw = self.writtenRaw
         let hashedRaw = self.hashedRaw
-        let columnLabels = self.columnLabels
         let columnDigits = self.columnDigits
         let bandFlagSpans = self.bandFlagSpans
         let ruleFlagSpans = self.ruleFlagSpans
         let urgentFlagSpan = self.urgentFlagSpan
         let fixedRowBytes = 2 + nr + nm + flagBytesMax + keptFields.count * 2
 
-        riskFlat.withUnsafeBufferPointer { risks in
-        statusFlat.withUnsafeBufferPointer { statuses in
+        riskRows.withUnsafeBufferPointer { risks in
+        statusCode.withUnsafeBufferPointer { statusCode in
+        statusBytes.withUnsafeBufferPointer { statusBytes in
+        labelBytes.withUnsafeBufferPointer { labelBytes in
+        columnDigits.withUnsafeBufferPointer { columnDigits in
+        labelFirst.withUnsafeBufferPointer { labelFirst in
         firedFlat.withUnsafeBufferPointer { fired in
         flagBytes.withUnsafeBufferPointer { flagBytes in
         parsed.rawSpans.withUnsafeBufferPointer { spans in
@@ -244,40 +298,31 @@ final class OutputFormatter: Sendable {
                     placeholders.append(w.count)
                 }
                 // risks
+                let rowRisks = risks.baseAddress! + r * nr
                 for c in 0..<nr {
                     w.append(0x2C)
-                    let v = risks[c * n + r]
+                    let v = rowRisks[c]
                     if v.isNaN { continue }
-                    if let labels = columnLabels[c] {
-                        w.append(contentsOf: labels[Int(v)])
+                    let lf = labelFirst[c]
+                    if lf >= 0 {
+                        let span = labelSpans[lf + Int(v)]
+                        w.appendShort(labelBytes.baseAddress! + span.start, count: span.end - span.start)
                     } else {
                         NumberFormatting.appendFixed(v, digits: columnDigits[c], to: &w)
                     }
                 }
                 // statuses
+                let rowCodes = statusCode.baseAddress! + r * nm
                 for m in 0..<nm {
                     w.append(0x2C)
-                    let st = statuses[m * n + r]
-                    if st.kind == .ok && st == .ok {
-                        w.append(contentsOf: okBytes)
-                        okTally[m] += 1
-                        continue
+                    let code = Int(rowCodes[m])
+                    if code == 0 {
+                        w.append(0x6F)
+                        w.append(0x6B)
+                    } else {
+                        let span = statusSpans[code - 1]
+                        w.appendShort(statusBytes.baseAddress! + span.start, count: span.end - span.start)
                     }
-                    var hit = lastSeen[m]
-                    if hit < 0 || seenStatus[hit] != st {
-                        hit = -1
-                        for k in seenStatus.indices where seenModel[k] == m && seenStatus[k] == st { hit = k; break }
-                        if hit < 0 {
-                            seenModel.append(m)
-                            seenStatus.append(st)
-                            seenCount.append(0)
-                            seenText.append(Array(models[m].render(st).utf8))
-                            hit = seenStatus.count - 1
-                        }
-                        lastSeen[m] = hit
-                    }
-                    seenCount[hit] += 1
-                    w.append(contentsOf: seenText[hit])
                 }
                 // flags
                 w.append(0x2C)
@@ -285,14 +330,14 @@ final class OutputFormatter: Sendable {
                 for m in 0..<nm {
                     let bc = bandColumn[m]
                     if bc < 0 { continue }
-                    let v = risks[bc * n + r]
+                    let v = rowRisks[bc]
                     if v.isNaN { continue }
                     var b = 0
                     while b < bandBounds.count && v >= bandBounds[b] { b += 1 }
                     bandTally[m * nBands + b] += 1
                     if !first { w.append(0x3B) }
                     let span = bandFlagSpans[m * nBands + b]
-                    w.append(contentsOf: UnsafeBufferPointer(rebasing: flagBytes[span.start..<span.end]))
+                    w.appendShort(flagBytes.baseAddress! + span.start, count: span.end - span.start)
                     first = false
                 }
                 if urgent[r] {
@@ -304,7 +349,7 @@ final class OutputFormatter: Sendable {
                     for k in 0..<nRules where fired[k * n + r] {
                         if !first { w.append(0x3B) }
                         let span = ruleFlagSpans[k]
-                        w.append(contentsOf: UnsafeBufferPointer(rebasing: flagBytes[span.start..<span.end]))
+                        w.appendShort(flagBytes.baseAddress! + span.start, count: span.end - span.start)
                         ruleTally[k] += 1
                         first = false
                     }
@@ -331,6 +376,10 @@ final class OutputFormatter: Sendable {
                 }
                 w.append(0x0A)
             }
+        }
+        }
+        }
+        }
         }
         }
         }

@@ -56,6 +56,11 @@ public struct RowStatus: Hashable, Sendable {
     }
 
     public static let ok = RowStatus(kind: .ok)
+
+    /// Whether this is `ok` with no note: `self == .ok` without the call to the full comparison.
+    @inlinable public var isPlainOK: Bool {
+        kind == .ok && detail == 0 && missingOptional == 0 && derived == 0 && outcomeNotes == 0 && !fallback
+    }
     public static let invalidRow = RowStatus(kind: .invalidRow)
 
     /// Renders the status as in the output contract (`ok`, `missing:sbp+hdl`, `invalid:row`,

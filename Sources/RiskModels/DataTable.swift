@@ -252,19 +252,33 @@ struct DataTable: Sendable {
         sources.compactMap { if case .field(let f, _, _, _) = $0 { return f } else { return nil } }
     }
 
-    /// The table row of every input row at follow-up year t (−1 where there is none). With
-    /// `near`, the rows found for year 0: tables sorted by year have year t's row t rows further
-    /// on, which is tried (and confirmed by its key) before hashing.
-    func rows(_ chunk: RecordChunk, year t: Int = 0, near: [Int]? = nil) -> [Int] {
+    /// The table row of every input row (−1 where there is none).
+    func rows(_ chunk: RecordChunk) -> [Int] { rows(chunk, years: 1)[0] }
+
+    /// The table row of every input row for each follow-up year t in 0..<years (−1 where there
+    /// is none). The keys are built once: year t's key adds t to the parts marked `plusYears`.
+    /// Tables sorted by year have year t's row t rows after year 0's, which is tried (and
+    /// confirmed by its key) before the index.
+    func rows(_ chunk: RecordChunk, years: Int) -> [[Int]] {
         let n = chunk.count
+        let years = max(years, 1)
         var keys = [TableKey](repeating: TableKey(), count: n)
         var ok = [Bool](repeating: true, count: n)
+        var plus = (false, false, false, false)
         for (j, source) in sources.enumerated() {
             switch source {
             case .constant(let v):
                 for r in 0..<n { keys[r][j] = v }
             case .field(let f, let map, let classes, let plusYears):
-                guard let col = chunk.columns[f] else { return [Int](repeating: -1, count: n) }
+                guard let col = chunk.columns[f] else { return Array(repeating: [Int](repeating: -1, count: n), count: years) }
+                if plusYears {
+                    switch j {
+                    case 0: plus.0 = true
+                    case 1: plus.1 = true
+                    case 2: plus.2 = true
+                    default: plus.3 = true
+                    }
+                }
                 // A category map as an array by category code (NaN: not in the map).
                 let mapped: [Double]? = map.map { m in
                     var a = [Double](repeating: .nan, count: (m.keys.compactMap { Int(exactly: $0) }.max() ?? -1) + 1)
@@ -281,22 +295,53 @@ struct DataTable: Sendable {
                                 v = mapped[Int(v)]
                             }
                             if let c = classes { v = Self.ageClass(v, c) }
-                            if plusYears { v += Double(t) }
                             keys[r][j] = v
                         }
                     }
                 }
             }
         }
-        return rowKeys.withUnsafeBufferPointer { rowKeys in
-            (0..<n).map { r in
-                guard ok[r] else { return -1 }
-                if let near, near[r] >= 0, near[r] + t < rowCount, rowKeys[near[r] + t] == keys[r] { return near[r] + t }
-                return index.row(keys[r], keys: rowKeys)
+        let rowCount = self.rowCount
+        let index = self.index
+        return keys.withUnsafeBufferPointer { keys in
+        ok.withUnsafeBufferPointer { ok in
+        rowKeys.withUnsafeBufferPointer { rowKeys in
+            let first = [Int](unsafeUninitializedCapacity: n) { out, count in
+                for r in 0..<n { (out.baseAddress! + r).initialize(to: ok[r] ? index.row(keys[r], keys: rowKeys) : -1) }
+                count = n
             }
+            var all = [first]
+            all.reserveCapacity(years)
+            first.withUnsafeBufferPointer { first in
+                for t in 1..<years {
+                    let dt = Double(t)
+                    all.append([Int](unsafeUninitializedCapacity: n) { out, count in
+                        for r in 0..<n {
+                            var row = -1
+                            if ok[r] {
+                                var k = keys[r]
+                                if plus.0 { k.values.0 += dt }
+                                if plus.1 { k.values.1 += dt }
+                                if plus.2 { k.values.2 += dt }
+                                if plus.3 { k.values.3 += dt }
+                                let near = first[r]
+                                if near >= 0, near + t < rowCount, rowKeys[near + t] == k {
+                                    row = near + t
+                                } else {
+                                    row = index.row(k, keys: rowKeys)
+                                }
+                            }
+                            (out.baseAddress! + r).initialize(to: row)
+                        }
+                        count = n
+                    })
+                }
+            }
+            return all
+        }
+        }
         }
     }
-
 
     /// floor((trunc(x) − start) / width) + first
     static func ageClass(_ x: Double, _ c: ModelDefinition.AgeClasses) -> Double {

@@ -156,8 +156,7 @@ public final class Evaluator {
         // annual_hazard: the rate-table row of every row for each follow-up year, once.
         var hazardRows: [[Int]] = []
         if let h = m.hazard, let table = m.tables[h.table] {
-            let first = table.rows(chunk, year: 0)
-            hazardRows = [first] + (1..<max(h.years, 1)).map { table.rows(chunk, year: $0, near: first) }
+            hazardRows = table.rows(chunk, years: h.years)
         }
         /// The model's recalibration (cloglog scales by region value, stratum and outcome) of risk v.
         func recalibrated(_ v: Double, _ r: Int, _ s: Int, _ e: Int) -> Double {
@@ -296,47 +295,85 @@ public final class Evaluator {
                 for r in 0..<n where d[r] { derived[r] |= bit }
             }
             let missingTarget = rule.optional ? missingOptional : missing
-            let codes = rule.allowedCodes
-            let numbers = rule.allowedNumbers
-            let plausible = rule.spec.plausible
-            let lo = rule.min
-            let hi = rule.max ?? rule.below
+            // Every row's checks without branches on its state or value (rows of one chunk mix
+            // states, so branches mispredict): a missing, invalid, implausible or out-of-range
+            // cell sets the input's bit in its set; the first not-applicable reason is kept.
+            let codes = rule.allowedCodes ?? ~0
+            let checksCodes = rule.allowedCodes != nil
+            let numbers = rule.allowedNumbers ?? []
+            let checksNumbers = rule.allowedNumbers != nil
+            let plausibleLo = rule.spec.plausible?.lowerBound ?? -.infinity
+            let plausibleHi = rule.spec.plausible?.upperBound ?? .infinity
+            let checksPlausible = rule.spec.plausible != nil
+            let lo = rule.min ?? -.infinity
+            let hi = rule.max ?? rule.below ?? .infinity
             let hiExclusive = rule.below != nil
-            let belowReason = rule.belowReason.map(Int32.init)
-            let aboveReason = rule.aboveReason.map(Int32.init)
+            let belowReason = rule.belowReason.map(Int32.init) ?? -1
+            let aboveReason = rule.aboveReason.map(Int32.init) ?? -1
+            let hasReasons = belowReason >= 0 || aboveReason >= 0
+            let belowOutside: UInt64 = belowReason < 0 ? bit : 0
+            let aboveOutside: UInt64 = aboveReason < 0 ? bit : 0
             col.values.withUnsafeBufferPointer { values in
             col.states.withUnsafeBufferPointer { states in
-                for r in 0..<n {
-                    switch states[r] {
-                    case .missing: missingTarget[r] |= bit
-                    case .invalid: invalid[r] |= bit
-                    case .present:
+                if checksCodes || checksNumbers {
+                    // Category and 0/1 inputs: a code outside the allowed ones is invalid.
+                    for r in 0..<n {
+                        let state = states[r].rawValue
                         let v = values[r]
-                        if let codes, codes & (1 << UInt64(v)) == 0 {
-                            invalid[r] |= bit
-                            continue
+                        let present = state == CellState.present.rawValue
+                        missingTarget[r] |= state == CellState.missing.rawValue ? bit : 0
+                        var bad = false
+                        if checksCodes {
+                            let inCodes = v >= 0 && v < 64 && (codes >> UInt64(Int(v))) & 1 == 1
+                            bad = present && !inCodes
                         }
-                        if let numbers, !numbers.contains(v) {
-                            invalid[r] |= bit
-                            continue
+                        if checksNumbers && present && !bad { bad = !numbers.contains(v) }
+                        invalid[r] |= state == CellState.invalid.rawValue || bad ? bit : 0
+                        let checked = present && !bad
+                        let plausible = !checksPlausible || (v >= plausibleLo && v <= plausibleHi)
+                        let isBelow = v < lo
+                        let isAbove = !isBelow && (v > hi || (hiExclusive && v == hi))
+                        let ranged = checked && plausible
+                        var out: UInt64 = checked && !plausible ? bit : 0
+                        out |= ranged && isBelow ? belowOutside : 0
+                        out |= ranged && isAbove ? aboveOutside : 0
+                        outside[r] |= out
+                        if hasReasons {
+                            let found = isBelow ? belowReason : (isAbove ? aboveReason : -1)
+                            let old = reason[r]
+                            reason[r] = old < 0 && ranged ? found : old
                         }
-                        if let plausible, !plausible.contains(v) {
-                            outside[r] |= bit
-                            continue
-                        }
-                        if let lo, v < lo {
-                            if let belowReason {
-                                if reason[r] < 0 { reason[r] = belowReason }
-                            } else {
-                                outside[r] |= bit
-                            }
-                        } else if let hi, v > hi || (hiExclusive && v == hi) {
-                            if let aboveReason {
-                                if reason[r] < 0 { reason[r] = aboveReason }
-                            } else {
-                                outside[r] |= bit
-                            }
-                        }
+                    }
+                } else if !hasReasons {
+                    // Numeric inputs with a valid range and no not-applicable reason.
+                    for r in 0..<n {
+                        let state = states[r].rawValue
+                        let v = values[r]
+                        missingTarget[r] |= state == CellState.missing.rawValue ? bit : 0
+                        invalid[r] |= state == CellState.invalid.rawValue ? bit : 0
+                        let plausible = !checksPlausible || (v >= plausibleLo && v <= plausibleHi)
+                        let outOfRange = !plausible || v < lo || v > hi || (hiExclusive && v == hi)
+                        outside[r] |= state == CellState.present.rawValue && outOfRange ? bit : 0
+                    }
+                } else {
+                    // Numeric inputs whose range ends are not-applicable reasons (e.g. age).
+                    for r in 0..<n {
+                        let state = states[r].rawValue
+                        let v = values[r]
+                        let present = state == CellState.present.rawValue
+                        missingTarget[r] |= state == CellState.missing.rawValue ? bit : 0
+                        invalid[r] |= state == CellState.invalid.rawValue ? bit : 0
+                        let plausible = !checksPlausible || (v >= plausibleLo && v <= plausibleHi)
+                        let isBelow = v < lo
+                        let isAbove = !isBelow && (v > hi || (hiExclusive && v == hi))
+                        let ranged = present && plausible
+                        var out: UInt64 = present && !plausible ? bit : 0
+                        out |= ranged && isBelow ? belowOutside : 0
+                        out |= ranged && isAbove ? aboveOutside : 0
+                        outside[r] |= out
+                        let found = isBelow ? belowReason : (isAbove ? aboveReason : -1)
+                        let old = reason[r]
+                        reason[r] = old < 0 && ranged ? found : old
                     }
                 }
             }
