@@ -72,6 +72,24 @@ enum ChunkParser {
                 | (layout.alternatives[s].isEmpty ? 0 : alternativesBit)
         }
 
+        // Per slot, whether its numbers are read while the field's end is found (one pass over
+        // the bytes): 1 numeric, 2 a 0/1 field, 3 a code field (in `codeRanges`); 0 for every
+        // other slot, for slots with a code list and for decimal commas (the general path).
+        var fastKinds = [UInt8](repeating: 0, count: nf)
+        var codeRanges = [(lo: Double, hi: Double)](repeating: (0, 0), count: nf)
+        if !decimalComma {
+            for s in 0..<nf where slotFlags[s] & codeListBit == 0 {
+                switch readers[s] {
+                case .numeric: fastKinds[s] = 1
+                case .binary: fastKinds[s] = 2
+                case .code(let lo, let hi):
+                    fastKinds[s] = 3
+                    codeRanges[s] = (lo, hi)
+                case .category, .iso3, .date: break
+                }
+            }
+        }
+
         values.withUnsafeMutableBufferPointer { values in
         states.withUnsafeMutableBufferPointer { states in
         malformed.withUnsafeMutableBufferPointer { malformed in
@@ -79,6 +97,30 @@ enum ChunkParser {
         roleCodes.withUnsafeBufferPointer { roleCodes in
         readers.withUnsafeBufferPointer { readers in
         slotFlags.withUnsafeBufferPointer { slotFlags in
+        fastKinds.withUnsafeBufferPointer { fastKinds in
+            /// A slot's cell after declared unit conversion or unit detection, into its column.
+            @inline(__always) func store(_ read: CellReader.Cell, _ role: Int, _ row: Int) {
+                var cell = read
+                let flags = slotFlags[role]
+                if cell.state == .present && flags != 0 {
+                    if flags & conversionBit != 0, let conv = layout.conversions[role] {
+                        cell.value = conv.apply(cell.value)
+                    } else if flags & alternativesBit != 0, let pl = plausible[role], !pl.contains(cell.value) {
+                        // Unit detection: implausible here, plausible in another unit?
+                        for alt in layout.alternatives[role] where pl.contains(alt.apply(cell.value)) {
+                            let key = layout.catalog.fields[layout.fields[role]].name + ":" + alt.unit
+                            suspects[key, default: 0] += 1
+                            if unitsAuto {
+                                cell.value = alt.apply(cell.value)
+                                converted[key, default: 0] += 1
+                            }
+                            break
+                        }
+                    }
+                }
+                values[role * maxRows + row] = cell.value
+                states[role * maxRows + row] = cell.state
+            }
             var i = 0
             while i < n {
                 // Blank line (LF, CR or CRLF): no record.
@@ -90,6 +132,28 @@ enum ChunkParser {
                 var endOfRecord = false
                 while !endOfRecord {
                     let fieldStart = i
+                    // A plain number in a numeric, 0/1 or code slot: read as its end is found.
+                    if col < columnsExpected, case let role = roleCodes[col], role >= 0, fastKinds[role] != 0,
+                        let (v, end) = CellReader.scanDecimal(bytes, from: i),
+                        end == n || bytes[end] == delimiter || bytes[end] == CSV.lf || bytes[end] == CSV.cr
+                    {
+                        let field = CSV.ending(
+                            bytes, contentStart: i, contentEnd: end, at: end, delimiter: delimiter, malformed: false, quoted: false)
+                        i = field.next
+                        endOfRecord = field.endOfRecord
+                        var cell = CellReader.Cell(value: v, state: .present)
+                        switch fastKinds[role] {
+                        case 2:
+                            if v != 0 && v != 1 { cell = .invalid }
+                        case 3:
+                            let range = codeRanges[role]
+                            if v != v.rounded() || v < range.lo || v > range.hi { cell = .invalid }
+                        default: break
+                        }
+                        store(cell, role, row)
+                        col += 1
+                        continue
+                    }
                     // `CSV.field` scans an unquoted field inline, in this loop.
                     let field = CSV.field(bytes, at: i, delimiter: delimiter)
                     let contentStart = field.contentStart
@@ -131,24 +195,7 @@ enum ChunkParser {
                                 cell = CellReader.read(cellBytes, as: .date)
                             }
                             }
-                            if cell.state == .present && flags != 0 {
-                                if flags & conversionBit != 0, let conv = layout.conversions[role] {
-                                    cell.value = conv.apply(cell.value)
-                                } else if flags & alternativesBit != 0, let pl = plausible[role], !pl.contains(cell.value) {
-                                    // Unit detection: implausible here, plausible in another unit?
-                                    for alt in layout.alternatives[role] where pl.contains(alt.apply(cell.value)) {
-                                        let key = layout.catalog.fields[layout.fields[role]].name + ":" + alt.unit
-                                        suspects[key, default: 0] += 1
-                                        if unitsAuto {
-                                            cell.value = alt.apply(cell.value)
-                                            converted[key, default: 0] += 1
-                                        }
-                                        break
-                                    }
-                                }
-                            }
-                            values[role * maxRows + row] = cell.value
-                            states[role * maxRows + row] = cell.state
+                            store(cell, role, row)
                         } else if role != Int.min {
                             let slot = -1 - role
                             spans[(row * rawCount + slot) * 2] = Int32(fieldStart)
@@ -160,6 +207,7 @@ enum ChunkParser {
                 if col != columnsExpected { bad = true }
                 malformed[row] = bad
             }
+        }
         }
         }
         }

@@ -110,7 +110,7 @@ public enum CSV {
 
     /// The field that ends at `i` (a delimiter, LF, CR, CRLF or the end of the bytes).
     @inlinable @inline(__always)
-    static func ending(
+    public static func ending(
         _ bytes: UnsafeBufferPointer<UInt8>, contentStart: Int, contentEnd: Int, at i: Int, delimiter: UInt8,
         malformed: Bool, quoted: Bool
     ) -> Field {

@@ -136,45 +136,49 @@ public enum CellReader {
     public static func parseDecimal(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
         let n = s.count
         if n == 0 { return nil }
-        // Fast path: an optional minus, digits, optionally a dot and digits; at most 15 digits in
-        // all (an exact integer divided by an exact power of ten: one rounding).
-        if n <= 17 {
-            var i = s[0] == 0x2D ? 1 : 0
-            let negative = i == 1
-            var mantissa: UInt64 = 0
-            let intStart = i
+        if n <= 17, let (v, end) = scanDecimal(s, from: 0), end == n { return v }
+        return parseDecimalSlow(s)
+    }
+
+    /// The fast path of `parseDecimal`, for a decimal that starts at `start` and ends where its
+    /// digits end: an optional minus, digits, optionally a dot and digits, at most 15 digits in
+    /// all (an exact integer divided by an exact power of ten: one rounding). Returns the value
+    /// and the index after its last digit, or nil when the text there does not take the fast path
+    /// (no digit, a dot without digits after it, more than 15 digits). The chunk parser reads
+    /// numeric cells with it while it finds the field's end, so their bytes are read once.
+    @inlinable @inline(__always)
+    public static func scanDecimal(_ s: UnsafeBufferPointer<UInt8>, from start: Int) -> (value: Double, end: Int)? {
+        let n = s.count
+        var i = start
+        let negative = i < n && s[i] == 0x2D
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        let intStart = i
+        while i < n {
+            let d = s[i] &- 0x30
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        let intDigits = i - intStart
+        if intDigits == 0 { return nil }
+        var frac = 0
+        if i < n && s[i] == 0x2E {
+            i += 1
+            let fracStart = i
             while i < n {
                 let d = s[i] &- 0x30
                 if d >= 10 { break }
                 mantissa = mantissa &* 10 &+ UInt64(d)
                 i += 1
             }
-            let intDigits = i - intStart
-            var frac = 0
-            var ok = intDigits > 0
-            if ok && i < n {
-                if s[i] == 0x2E {
-                    i += 1
-                    let fracStart = i
-                    while i < n {
-                        let d = s[i] &- 0x30
-                        if d >= 10 { break }
-                        mantissa = mantissa &* 10 &+ UInt64(d)
-                        i += 1
-                    }
-                    frac = i - fracStart
-                    ok = frac > 0 && i == n
-                } else {
-                    ok = false
-                }
-            }
-            if ok && intDigits + frac <= 15 {
-                let m = Double(mantissa)
-                let v = frac == 0 ? m : m / exactPowerOfTen(frac)
-                return negative ? -v : v
-            }
+            frac = i - fracStart
+            if frac == 0 { return nil }
         }
-        return parseDecimalSlow(s)
+        if intDigits + frac > 15 { return nil }
+        let m = Double(mantissa)
+        let v = frac == 0 ? m : m / exactPowerOfTen(frac)
+        return (negative ? -v : v, i)
     }
 
     @usableFromInline
