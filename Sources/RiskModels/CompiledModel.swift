@@ -163,6 +163,10 @@ public struct CompiledModel: Sendable {
         /// Rate columns by age class: class `firstClass + i` is `rates[i]` (nil: no such column).
         let firstClass: Int
         let rates: [[Double]?]
+        /// The same rates in one array for the evaluator's row loop: class `firstClass + i`, table
+        /// row k is `flatRates[i * rateRows + k]` (NaN where the class has no column).
+        let flatRates: [Double]
+        let rateRows: Int
 
         init(table: String, years: Int, ageField: Int, classes: ModelDefinition.AgeClasses, rates byClass: [Int: [Double]]) {
             self.table = table
@@ -172,14 +176,16 @@ public struct CompiledModel: Sendable {
             let lo = byClass.keys.min() ?? 0, hi = byClass.keys.max() ?? -1
             firstClass = lo
             rates = hi < lo ? [] : (lo...hi).map { byClass[$0] }
+            let rowCount = byClass.values.map(\.count).max() ?? 0
+            rateRows = rowCount
+            var flat = [Double](repeating: .nan, count: rates.count * rowCount)
+            for (i, column) in rates.enumerated() {
+                guard let column else { continue }
+                for (k, v) in column.enumerated() { flat[i * rowCount + k] = v }
+            }
+            flatRates = flat
         }
 
-        /// The rate column of an age class, nil when the table has none.
-        @inline(__always)
-        func rates(ofClass c: Int) -> [Double]? {
-            let i = c - firstClass
-            return i >= 0 && i < rates.count ? rates[i] : nil
-        }
     }
 
     /// The names a status may list: the inputs in input order, then the ratio range labels.

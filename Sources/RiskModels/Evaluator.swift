@@ -199,19 +199,56 @@ public final class Evaluator {
                 }
                 }
             case .equation(let e):
-                // annual_hazard: Σ of yearly rates; a row without a rate or table row is not applicable.
+                // annual_hazard: Σ over follow-up years of rate(year, age class) ·
+                // exp(main + attained age · time-varying); a row without a table row, an age or a
+                // finite rate in some year is not applicable.
+                let unavailable = RowStatus(kind: .notApplicable, detail: UInt64(m.tableReasons[m.hazard?.table ?? ""] ?? m.noStratumReason))
+                guard let h = m.hazard, let ages = chunk.columns[h.ageField], hazardRows.count >= h.years else {
+                    for r in 0..<n where statuses[r].kind == .ok { statuses[r] = unavailable }
+                    break
+                }
+                let years = h.years
+                let flatRows = hazardRows.flatMap { $0 }
+                let rateRows = h.rateRows
+                let classCount = h.rates.count
                 linearPredictors.elements.withUnsafeBufferPointer { lp in
+                timeVaryingPredictors.elements.withUnsafeBufferPointer { tvp in
+                flatRows.withUnsafeBufferPointer { tableRows in
+                h.flatRates.withUnsafeBufferPointer { rates in
+                ages.values.withUnsafeBufferPointer { ageValues in
+                ages.states.withUnsafeBufferPointer { ageStates in
                     for r in 0..<n where statuses[r].kind == .ok {
                         let s = stratum[r]
                         let col = e * nS + s
-                        guard let h = m.hazard,
-                            let total = annualHazard(h, hazardRows, chunk, r, main: lp[r + col * n], timeVarying: timeVaryingPredictors[r, col])
-                        else {
-                            statuses[r] = RowStatus(kind: .notApplicable, detail: UInt64(m.tableReasons[m.hazard?.table ?? ""] ?? m.noStratumReason))
-                            continue
+                        let main = lp[r + col * n]
+                        let timeVarying = tvp[r + col * n]
+                        var total = 0.0
+                        var available = ageStates[r] == .present
+                        if available {
+                            // a is a whole number, so a + t is too: its truncation is itself.
+                            let a = ageValues[r].rounded(.towardZero)
+                            for t in 0..<years {
+                                let row = tableRows[t * n + r]
+                                guard row >= 0 else { available = false; break }
+                                let attained = a + Double(t)
+                                let cls = Int(((attained - h.classes.start) / h.classes.width).rounded(.down) + h.classes.first) - h.firstClass
+                                guard cls >= 0, cls < classCount else { available = false; break }
+                                let rate = rates[cls * rateRows + row]
+                                guard rate.isFinite else { available = false; break }
+                                total += rate * exp(main + attained * timeVarying)
+                            }
                         }
-                        out[r] = recalibrated(-expm1(-total), r, s, e)
+                        if available {
+                            out[r] = recalibrated(-expm1(-total), r, s, e)
+                        } else {
+                            statuses[r] = unavailable
+                        }
                     }
+                }
+                }
+                }
+                }
+                }
                 }
             case .combine(let parts):
                 for r in 0..<n where statuses[r].kind == .ok {
@@ -243,32 +280,15 @@ public final class Evaluator {
             }
             computed.append(out)
         }
+        // Written outcomes leave `computed` (no copy), percentages scaled in place.
         var risks: [[Double]] = []
         for (o, rule) in m.outcomes.enumerated() where rule.written {
-            risks.append(rule.percent ? computed[o].map { $0 * 100 } : computed[o])
+            var column: [Double] = []
+            swap(&column, &computed[o])
+            if rule.percent { column.withUnsafeMutableBufferPointer { c in for i in c.indices { c[i] *= 100 } } }
+            risks.append(column)
         }
         return ModelScores(risks: risks, statuses: statuses)
-    }
-
-    /// Σ over follow-up years of rate(year, age class) · exp(main + attained age · time-varying),
-    /// or nil when a year's rate is missing.
-    private func annualHazard(
-        _ h: CompiledModel.HazardRule, _ hazardRows: [[Int]], _ chunk: RecordChunk, _ r: Int, main: Double,
-        timeVarying: Double
-    ) -> Double? {
-        guard let ages = chunk.columns[h.ageField], ages.states[r] == .present else { return nil }
-        let a = ages.values[r].rounded(.towardZero)
-        var total = 0.0
-        for t in 0..<h.years {
-            let row = hazardRows[t][r]
-            guard row >= 0 else { return nil }
-            let cls = Int(DataTable.ageClass(a + Double(t), h.classes))
-            guard let rates = h.rates(ofClass: cls) else { return nil }
-            let rate = rates[row]
-            guard rate.isFinite else { return nil }
-            total += rate * exp(main + (a + Double(t)) * timeVarying)
-        }
-        return total
     }
 
     /// Per-row status from the model's input rules, in order of precedence: malformed row,

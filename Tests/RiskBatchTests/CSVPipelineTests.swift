@@ -1,6 +1,6 @@
 import Foundation
 import RiskAlerts
-@testable import RiskBatch
+@_spi(Benchmarking) @testable import RiskBatch
 import RiskCore
 import RiskModels
 import RiskTestSupport
@@ -250,5 +250,72 @@ let good = "a1,55,female,white,0,0,0,120,5.508145849,1.292991983"
     @Test(arguments: [(1, 1 << 20), (2, 1 << 20), (4, 1 << 20), (8, 1 << 19), (22, (4 << 20) / 22), (100, 128 << 10)])
     func defaultChunkBytesShrinkWithModels(_ c: (models: Int, bytes: Int)) {
         #expect(ScoreOptions.defaultChunkBytes(models: c.models) == c.bytes)
+    }
+}
+
+/// The chunk parser reads plain numbers while it finds a field's end; every cell must come out
+/// exactly as the cell reader's general path reads the same text (value bits and state), in the
+/// first, a middle and the last column, before LF, CRLF, CR and the end of the bytes.
+@Suite struct ChunkParserFastPathTests {
+    static let texts = [
+        "0", "1", "2", "-1", "-0", "7", "10", "1.5", "120", "5.508145849", "0.000001", "007", "99.", ".5", "1e3",
+        "12O", "+3", " 12", "12 ", "--1", "4..9", "123456789012345", "1234567890123456", "12345678.12345678",
+        "1.0", "9.99999999999999", "\"12\"", "\"1.5\"", "", "-",
+    ]
+    /// numeric (sbp), 0/1 (smoker), code 1-10 (sdi).
+    static let fields = ["sbp", "smoker", "sdi"]
+
+    /// What the general path gives for `text` in `field`: the cell reader, then the 0/1 and code
+    /// checks the parser applies.
+    static func expected(_ text: String, _ field: String) -> CellReader.Cell {
+        let spec = CanonicalSchema.fields[CanonicalSchema.indexByName[field]!]
+        let unquoted = text.count >= 2 && text.hasPrefix("\"") && text.hasSuffix("\"") ? String(text.dropFirst().dropLast()) : text
+        var cell = Array(unquoted.utf8).withUnsafeBufferPointer { CellReader.read($0, as: spec.kind) }
+        if cell.state == .present {
+            switch spec.kind {
+            case .binary where cell.value != 0 && cell.value != 1: cell = .invalid
+            case .code(let r) where cell.value != cell.value.rounded() || cell.value < Double(r.lowerBound) || cell.value > Double(r.upperBound):
+                cell = .invalid
+            default: break
+            }
+        }
+        return cell
+    }
+
+    @Test(arguments: ["\n", "\r\n", "\r", ""])
+    func cellsAsTheCellReaderReadsThem(_ ending: String) throws {
+        let options = ScoreOptions(models: [try library.model("pce2013"), try library.model("prevent2023_sdi")], digits: 2, parameters: RunParameters(), flags: rules, threads: 1)
+        let header = Self.fields + ["age"]
+        let stages = try PipelineStages(header: header, options: options)
+        for (k, field) in Self.fields.enumerated() {
+            // The text in the field's own column, the others filled so the column is first,
+            // middle or last in turn (age is the last column: the text is also tried there).
+            var rows: [[String]] = []
+            for text in Self.texts {
+                var row = ["120", "0", "5", "50"]
+                row[k] = text
+                rows.append(row)
+            }
+            let body = rows.map { $0.joined(separator: ",") }.joined(separator: ending.isEmpty ? "\n" : ending) + ending
+            let chunk = stages.parse(Array(body.utf8))
+            #expect(chunk.rows == Self.texts.count)
+            let column = try #require(chunk.parsed.records.columns[CanonicalSchema.indexByName[field]!])
+            for (r, text) in Self.texts.enumerated() {
+                let want = Self.expected(text, field)
+                #expect(column.states[r] == want.state, "\(field) \(text.debugDescription) \(ending.debugDescription)")
+                #expect(column.values[r].bitPattern == want.value.bitPattern || (column.values[r].isNaN && want.value.isNaN),
+                        "\(field) \(text.debugDescription) \(ending.debugDescription)")
+            }
+        }
+        // Last column (age, numeric), each text at the end of a record and of the bytes.
+        for text in Self.texts {
+            let body = "120,0,5," + text + ending
+            let chunk = stages.parse(Array(body.utf8))
+            let column = try #require(chunk.parsed.records.columns[CanonicalSchema.indexByName["age"]!])
+            let want = Self.expected(text, "age")
+            #expect(column.states[0] == want.state, "age \(text.debugDescription) \(ending.debugDescription)")
+            #expect(column.values[0].bitPattern == want.value.bitPattern || (column.values[0].isNaN && want.value.isNaN),
+                    "age \(text.debugDescription) \(ending.debugDescription)")
+        }
     }
 }
