@@ -24,8 +24,9 @@ public enum CellReader {
         public static let invalid = Cell(value: .nan, state: .invalid)
     }
 
-    /// 10^k for k = 0…16, exact in binary64; a constant table (no lazy global, no array).
-    /// Also the output's decimal scale (RiskBatch's number formatting).
+    /// 10^k for k = 0…22, exact in binary64 (10^22 is the largest power of ten that is); a
+    /// constant table (no lazy global, no array). Also the output's decimal scale (RiskBatch's
+    /// number formatting, 0…15).
     @inlinable @inline(__always)
     public static func exactPowerOfTen(_ k: Int) -> Double {
         switch k {
@@ -45,7 +46,13 @@ public enum CellReader {
         case 13: 1e13
         case 14: 1e14
         case 15: 1e15
-        default: 1e16
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
         }
     }
 
@@ -136,16 +143,18 @@ public enum CellReader {
     public static func parseDecimal(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
         let n = s.count
         if n == 0 { return nil }
-        if n <= 17, let (v, end) = scanDecimal(s, from: 0), end == n { return v }
+        if let (v, end) = scanDecimal(s, from: 0), end == n { return v }
         return parseDecimalSlow(s)
     }
 
     /// The fast path of `parseDecimal`, for a decimal that starts at `start` and ends where its
-    /// digits end: an optional minus, digits, optionally a dot and digits, at most 15 digits in
-    /// all (an exact integer divided by an exact power of ten: one rounding). Returns the value
-    /// and the index after its last digit, or nil when the text there does not take the fast path
-    /// (no digit, a dot without digits after it, more than 15 digits). The chunk parser reads
-    /// numeric cells with it while it finds the field's end, so their bytes are read once.
+    /// digits end: an optional minus, digits, optionally a dot and digits, with at most 15
+    /// significant digits (leading zeros do not count) and at most 22 after the dot. The digits
+    /// then form an integer m < 10^15 < 2^53 and 10^k (k ≤ 22) is exact, so m / 10^k is one
+    /// correctly rounded division: strtod's value. Returns the value and the index after its last
+    /// digit, or nil when the text there does not take the fast path (no digit, a dot without
+    /// digits after it, too many digits). The chunk parser reads numeric cells with it while it
+    /// finds the field's end, so their bytes are read once.
     @inlinable @inline(__always)
     public static func scanDecimal(_ s: UnsafeBufferPointer<UInt8>, from start: Int) -> (value: Double, end: Int)? {
         let n = s.count
@@ -153,11 +162,15 @@ public enum CellReader {
         let negative = i < n && s[i] == 0x2D
         if negative { i += 1 }
         var mantissa: UInt64 = 0
+        // Digits from the first non-zero one (the mantissa wraps only past 19 of them, which
+        // are rejected below).
+        var significant = 0
         let intStart = i
         while i < n {
             let d = s[i] &- 0x30
             if d >= 10 { break }
             mantissa = mantissa &* 10 &+ UInt64(d)
+            if mantissa != 0 { significant += 1 }
             i += 1
         }
         let intDigits = i - intStart
@@ -170,12 +183,13 @@ public enum CellReader {
                 let d = s[i] &- 0x30
                 if d >= 10 { break }
                 mantissa = mantissa &* 10 &+ UInt64(d)
+                if mantissa != 0 { significant += 1 }
                 i += 1
             }
             frac = i - fracStart
             if frac == 0 { return nil }
         }
-        if intDigits + frac > 15 { return nil }
+        if significant > 15 || frac > 22 { return nil }
         let m = Double(mantissa)
         let v = frac == 0 ? m : m / exactPowerOfTen(frac)
         return (negative ? -v : v, i)

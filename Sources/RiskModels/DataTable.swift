@@ -131,7 +131,8 @@ struct DataTable: Sendable {
     /// interned strings. A number that is not finite or beyond ±`ModelLoader.Plausibility.tableValue`
     /// is refused. The library's `cache` parses each distinct text once.
     static func cells(_ text: String, file: String, cache: DataTableCache) throws(ModelFileError) -> Cells {
-        if let c = cache.cells(for: text) { return c }
+        let key = DataTableCache.TextKey(text)
+        if let c = cache.cells(for: key) { return c }
         var bytes = Array(text.utf8)
         if bytes.last != 0x0A { bytes.append(0x0A) }
         var header: [String] = []
@@ -188,7 +189,7 @@ struct DataTable: Sendable {
         }
         guard !header.isEmpty else { throw .invalid(file: file, key: "", problem: "the table file is empty") }
         let parsed = Cells(header: header, cells: cells, strings: strings, rows: rows)
-        cache.store(parsed, for: text)
+        cache.store(parsed, for: key)
         return parsed
     }
 
@@ -355,17 +356,48 @@ struct DataTable: Sendable {
 /// `ModelLibrary` being loaded; there is no process-wide table state.
 public final class DataTableCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var parsed: [String: DataTable.Cells] = [:]
+    private var parsed: [TextKey: DataTable.Cells] = [:]
+
+    /// A table's text as a dictionary key: hashed by a 64-bit digest of its bytes computed once
+    /// (a table is megabytes; `String`'s own hash would run SipHash over all of them at every
+    /// lookup), equal only when the whole texts are equal.
+    struct TextKey: Hashable {
+        let text: String
+        let digest: UInt64
+
+        init(_ text: String) {
+            self.text = text
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(text.utf8.count)
+            var text = text
+            text.withUTF8 { bytes in
+                var i = 0
+                while i + 8 <= bytes.count {
+                    let word = UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                    h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+                    h ^= h >> 31
+                    i += 8
+                }
+                while i < bytes.count {
+                    h = (h ^ UInt64(bytes[i])) &* 0x94D0_49BB_1331_11EB
+                    i += 1
+                }
+            }
+            digest = h
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+        static func == (a: TextKey, b: TextKey) -> Bool { a.digest == b.digest && a.text == b.text }
+    }
 
     public init() {}
 
-    func cells(for text: String) -> DataTable.Cells? {
+    func cells(for text: TextKey) -> DataTable.Cells? {
         lock.lock()
         defer { lock.unlock() }
         return parsed[text]
     }
 
-    func store(_ cells: DataTable.Cells, for text: String) {
+    func store(_ cells: DataTable.Cells, for text: TextKey) {
         lock.lock()
         defer { lock.unlock() }
         parsed[text] = cells

@@ -122,6 +122,29 @@ import Testing
         }
     }
 
+    /// Long decimals as model tables and laboratory exports write them: leading zeros in the
+    /// integer and the fraction, up to 26 digits after the dot, 1-20 significant digits. Those
+    /// with at most 15 significant digits and 22 decimals take the fast path; every one must be
+    /// strtod's value, bit for bit.
+    @Test func longDecimalsAgreeWithStrtod() {
+        var g = SplitMix(seed: 20261208)
+        var texts = ["0.0055168941617012", "0.0000000000000000000001", "0.00000000000000000000001", "007.50",
+                     "000000000000000000000000123", "0.123456789012345", "0.1234567890123456", "-0.0",
+                     "999999999999999", "9999999999999999", "0.0000000000000000000000123456789012345"]
+        for _ in 0..<30_000 {
+            let integer = Int.random(in: 0...3, using: &g) == 0
+                ? String(repeating: "0", count: Int.random(in: 1...4, using: &g))
+                : String(Int.random(in: 0...99_999, using: &g))
+            let zeros = String(repeating: "0", count: Int.random(in: 0...10, using: &g))
+            let digits = String((0..<Int.random(in: 1...16, using: &g)).map { _ in Character(String(Int.random(in: 0...9, using: &g))) })
+            texts.append((Int.random(in: 0...4, using: &g) == 0 ? "-" : "") + integer + "." + zeros + digits)
+        }
+        for text in texts {
+            let got = Array(text.utf8).withUnsafeBufferPointer { CellReader.parseDecimal($0) }
+            #expect(got?.bitPattern == strtod(text, nil).bitPattern, "\(text)")
+        }
+    }
+
     @Test(arguments: rejected)
     func rejectedNumbers(_ s: String) {
         let cell = Array(s.utf8).withUnsafeBufferPointer { CellReader.read($0, as: .numeric) }
