@@ -48,14 +48,25 @@ struct ByteWriter: ~Copyable {
         count += p.count
     }
 
-    /// Appends a short run of bytes (a status, a flag) with a byte loop instead of a call to
-    /// `memmove`.
+    /// Appends a short run of bytes (a status, a flag) eight at a time instead of calling
+    /// `memmove`: it may read and write up to 7 bytes past the run, so `p` must have 7 readable
+    /// bytes after it (`paddedForShortCopies`); the writer keeps the room.
     @inline(__always)
     mutating func appendShort(_ p: UnsafePointer<UInt8>, count n: Int) {
-        reserve(n)
-        let d = storage + count
-        for i in 0..<n { d[i] = p[i] }
+        reserve(n + 8)
+        let d = UnsafeMutableRawPointer(storage + count)
+        let s = UnsafeRawPointer(p)
+        var i = 0
+        while i < n {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+            i += 8
+        }
         count += n
+    }
+
+    /// `bytes` with 8 zero bytes after them, for `appendShort`'s word copies.
+    static func paddedForShortCopies(_ bytes: [UInt8]) -> [UInt8] {
+        bytes + [UInt8](repeating: 0, count: 8)
     }
 
     /// Appends `r / 10^digits` with exactly `digits` decimals (r is a value already scaled by

@@ -91,6 +91,13 @@ enum NumberFormatting {
                 return
             }
         }
+        appendFixedSlow(value, digits: digits, to: &out)
+    }
+
+    /// Values off the fast path (negative, huge, near a rounding tie): out of line, so the
+    /// fast path stays small enough to inline in the output loop.
+    @inline(never)
+    static func appendFixedSlow(_ value: Double, digits: Int, to out: inout ByteWriter) {
         withFixed(value, digits: digits) { out.append(contentsOf: $0) }
     }
 

@@ -31,8 +31,9 @@ final class OutputFormatter: Sendable {
     let pseudonymKey: [UInt8]?
     /// Per field slot, the input column's header (for the rejects file).
     let slotColumns: [String]
-    /// Every flag's bytes in one array: band flags (`bandFlagSpans`, model · bands + band), the
-    /// urgent-BP flag and the alert rules' ids (`ruleFlagSpans`); the longest flags cell possible.
+    /// Every flag's bytes in one array (padded for `ByteWriter.appendShort`): band flags
+    /// (`bandFlagSpans`, model · bands + band), the urgent-BP flag and the alert rules' ids
+    /// (`ruleFlagSpans`); the longest flags cell possible.
     let flagBytes: [UInt8]
     let bandFlagSpans: [(start: Int, end: Int)]
     let urgentFlagSpan: (start: Int, end: Int)
@@ -60,7 +61,7 @@ final class OutputFormatter: Sendable {
         self.bandFlagSpans = bandFlags.flatMap { $0.map(add) }
         self.urgentFlagSpan = add(urgentFlag)
         self.ruleFlagSpans = ruleFlags.map(add)
-        self.flagBytes = flat
+        self.flagBytes = ByteWriter.paddedForShortCopies(flat)
         self.flagBytesMax = flat.count + bandFlagSpans.count + ruleFlagSpans.count + 1
         let firstPass = layout.hasID ? 1 : 0
         let passSlots = Array(firstPass..<(firstPass + layout.passThrough.count))
@@ -274,8 +275,8 @@ final class OutputFormatter: Sendable {
 
         riskRows.withUnsafeBufferPointer { risks in
         statusCode.withUnsafeBufferPointer { statusCode in
-        statusBytes.withUnsafeBufferPointer { statusBytes in
-        labelBytes.withUnsafeBufferPointer { labelBytes in
+        ByteWriter.paddedForShortCopies(statusBytes).withUnsafeBufferPointer { statusBytes in
+        ByteWriter.paddedForShortCopies(labelBytes).withUnsafeBufferPointer { labelBytes in
         columnDigits.withUnsafeBufferPointer { columnDigits in
         labelFirst.withUnsafeBufferPointer { labelFirst in
         firedFlat.withUnsafeBufferPointer { fired in
@@ -342,7 +343,7 @@ final class OutputFormatter: Sendable {
                 }
                 if urgent[r] {
                     if !first { w.append(0x3B) }
-                    w.append(contentsOf: UnsafeBufferPointer(rebasing: flagBytes[urgentFlagSpan.start..<urgentFlagSpan.end]))
+                    w.appendShort(flagBytes.baseAddress! + urgentFlagSpan.start, count: urgentFlagSpan.end - urgentFlagSpan.start)
                     first = false
                 }
                 if !malformed[r] {
