@@ -208,10 +208,13 @@ public struct FileDescriptorSink: ByteSink {
     /// the output's final `fsync` (`RunOutputs.commit`) has little left to wait for: the disk
     /// works while chunks are scored. On Linux, `POSIX_FADV_DONTNEED` on a file's range starts
     /// the writeback of its dirty pages and drops those already clean (the output is not read
-    /// back). Pipes and terminals do not support it; the result is ignored (the final fsync is
+    /// back), so an output of any size holds little of the page cache. Pipes and terminals do not support it; the result is ignored (the final fsync is
     /// what guarantees the bytes are on disk).
     private mutating func startWriteback() {
-        _ = posix_fadvise(fd, off_t(writebackStarted), off_t(written - writebackStarted), POSIX_FADV_DONTNEED)
+        // The previous step's range too: written back by now, its pages are dropped and reused
+        // for the next writes instead of new ones (the page cache holds two steps of output).
+        let from = max(0, writebackStarted - Self.writebackStep)
+        _ = posix_fadvise(fd, off_t(from), off_t(written - from), POSIX_FADV_DONTNEED)
         writebackStarted = written
     }
 }

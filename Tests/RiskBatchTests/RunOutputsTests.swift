@@ -1,6 +1,7 @@
 import Foundation
 @testable import RiskBatch
 import RiskCore
+import RiskTestSupport
 import Testing
 
 /// Output paths that are the input or another output are refused before anything is written;
@@ -139,6 +140,31 @@ import Testing
         #expect(pool.count == 3)
         #expect(pool.peakConcurrentJobs <= 3)
         #expect(threads.count <= 3)
+    }
+
+    /// An output larger than several writeback steps (the sink starts the disk write and drops
+    /// written pages every `writebackStep` bytes while it writes) arrives whole and in order.
+    @Test func largeOutputIsWrittenWhole() throws {
+        let d = try folder()
+        defer { try? FileManager.default.removeItem(at: d) }
+        let out = d.appendingPathComponent("big.csv").path
+        let set = try RunOutputs(inputs: [], outputs: [.init("--output", out)])
+        var sink = try set.sink(out)
+        var g = SplitMix(seed: 20261208)
+        let source = (0..<(1 << 20)).map { _ in UInt8.random(in: 0x20...0x7E, using: &g) }
+        var expected: [UInt8] = []
+        let total = Int(FileDescriptorSink.writebackStep) * 3 + 12_345
+        expected.reserveCapacity(total + source.count)
+        while expected.count < total {
+            let start = Int.random(in: 0..<source.count, using: &g)
+            let piece = Array(source[start..<min(source.count, start + Int.random(in: 1...900_000, using: &g))])
+            try sink.write(piece)
+            expected += piece
+        }
+        try set.commit()
+        let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out)))
+        #expect(written.count == expected.count)
+        #expect(written == expected)
     }
 }
 
