@@ -197,14 +197,17 @@ final class OutputFormatter: Sendable {
             for (m, sc) in scores.enumerated() {
                 var last = -1
                 var ok = 0
+                // This model's entries of the table (a miss searches only these).
+                var mine: [Int] = []
                 sc.statuses.withUnsafeBufferPointer { st in
                     for r in 0..<n {
                         let s = st[r]
                         if s.isPlainOK { ok += 1; continue }
                         if last < 0 || seenStatus[last] != s {
                             last = -1
-                            for k in seenStatus.indices where seenModel[k] == m && seenStatus[k] == s { last = k; break }
+                            for k in mine where seenStatus[k] == s { last = k; break }
                             if last < 0 {
+                                mine.append(seenStatus.count)
                                 let text = Array(models[m].render(s).utf8)
                                 seenModel.append(m)
                                 seenStatus.append(s)

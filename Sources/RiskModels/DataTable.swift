@@ -344,6 +344,11 @@ struct DataTable: Sendable {
         }
     }
 
+    /// floor(x / w) for w ≥ 1 in integers (Swift's `/` truncates toward zero).
+    static func floorDivide(_ x: Int, _ w: Int) -> Int {
+        x >= 0 ? x / w : -((-x + w - 1) / w)
+    }
+
     /// floor((trunc(x) − start) / width) + first
     static func ageClass(_ x: Double, _ c: ModelDefinition.AgeClasses) -> Double {
         ((x.rounded(.towardZero) - c.start) / c.width).rounded(.down) + c.first

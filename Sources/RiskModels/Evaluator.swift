@@ -209,6 +209,16 @@ public final class Evaluator {
                 }
                 let years = h.years
                 let flatRows = hazardRows.flatMap { $0 }
+                // Whole-number classes (start, width, first; width ≥ 1): the class of a whole age
+                // x is floor((x − start) / width) + first in integers, stepped year by year
+                // without a division (the same value as the floating-point formula for such
+                // numbers).
+                let c = h.classes
+                let wholeClasses = c.start == c.start.rounded() && c.width == c.width.rounded() && c.first == c.first.rounded()
+                    && c.width >= 1 && abs(c.start) < 1e9 && c.width < 1e9 && abs(c.first) < 1e9
+                let start = wholeClasses ? Int(c.start) : 0
+                let width = wholeClasses ? Int(c.width) : 1
+                let first = wholeClasses ? Int(c.first) : 0
                 let rateRows = h.rateRows
                 let classCount = h.rates.count
                 linearPredictors.elements.withUnsafeBufferPointer { lp in
@@ -227,11 +237,27 @@ public final class Evaluator {
                         if available {
                             // a is a whole number, so a + t is too: its truncation is itself.
                             let a = ageValues[r].rounded(.towardZero)
+                            // Year 0's class and the position in it (integers), when they apply.
+                            let integral = wholeClasses && abs(a) < 1e9
+                            var cls0 = 0, within = 0
+                            if integral {
+                                let x = Int(a) - start
+                                cls0 = DataTable.floorDivide(x, width)
+                                within = x - cls0 * width
+                                cls0 += first - h.firstClass
+                            }
                             for t in 0..<years {
                                 let row = tableRows[t * n + r]
                                 guard row >= 0 else { available = false; break }
                                 let attained = a + Double(t)
-                                let cls = Int(((attained - h.classes.start) / h.classes.width).rounded(.down) + h.classes.first) - h.firstClass
+                                let cls: Int
+                                if integral {
+                                    cls = cls0
+                                    within += 1
+                                    if within == width { within = 0; cls0 += 1 }
+                                } else {
+                                    cls = Int(((attained - c.start) / c.width).rounded(.down) + c.first) - h.firstClass
+                                }
                                 guard cls >= 0, cls < classCount else { available = false; break }
                                 let rate = rates[cls * rateRows + row]
                                 guard rate.isFinite else { available = false; break }

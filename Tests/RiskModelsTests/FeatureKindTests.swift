@@ -78,3 +78,4 @@ import Testing
         #expect(problem.contains("spline") && problem.contains("missing_indicator"))
     }
 }
+

@@ -121,3 +121,18 @@ import Testing
         #expect(file.hasSuffix("b.json") && key == "columns")
     }
 }
+
+/// Annual-hazard age classes: the evaluator steps whole-number classes in integers; the class
+/// must be the floating-point formula's, floor((x − start) / width) + first, for every whole age
+/// (also below the start) and class layout.
+@Suite struct AgeClassStepTests {
+    @Test(arguments: [(40.0, 5.0, 1.0), (0, 1, 0), (35, 10, 3), (-20, 7, -2), (42, 3, 0)])
+    func integerClassesEqualTheFormula(_ c: (start: Double, width: Double, first: Double)) {
+        let classes = ModelDefinition.AgeClasses(start: c.start, width: c.width, first: c.first)
+        for x in -120...200 {
+            let formula = DataTable.ageClass(Double(x), classes)
+            let stepped = DataTable.floorDivide(x - Int(c.start), Int(c.width)) + Int(c.first)
+            #expect(Double(stepped) == formula, "age \(x)")
+        }
+    }
+}
