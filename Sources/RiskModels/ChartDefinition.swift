@@ -61,7 +61,22 @@ public indirect enum NestedCells: Codable, Sendable, Equatable {
     case value(Double)
     case list([NestedCells])
 
+    /// `userInfo` key of a `JSONDecoder`: the chart's `cells` already read by
+    /// `ChartCellsScanner` (a `Preread`), used instead of decoding them again.
+    static let prereadKey = CodingUserInfoKey(rawValue: "riskengine.chart-cells")!
+
+    final class Preread: @unchecked Sendable {
+        let cells: NestedCells
+        init(_ cells: NestedCells) { self.cells = cells }
+    }
+
     public init(from decoder: any Decoder) throws {
+        if decoder.codingPath.count == 1, decoder.codingPath[0].stringValue == "cells",
+            let pre = decoder.userInfo[Self.prereadKey] as? Preread
+        {
+            self = pre.cells
+            return
+        }
         let c = try decoder.singleValueContainer()
         if let d = try? c.decode(Double.self) {
             self = .value(d)
@@ -158,7 +173,11 @@ extension ModelLoader {
     public static func compileChart(json: String, file: String) throws(ModelFileError) -> CompiledModel {
         let chart: ChartDefinition
         do {
-            chart = try JSONDecoder().decode(ChartDefinition.self, from: Data(json.utf8))
+            let decoder = JSONDecoder()
+            if let cells = ChartCellsScanner.cells(in: json) {
+                decoder.userInfo[NestedCells.prereadKey] = NestedCells.Preread(cells)
+            }
+            chart = try decoder.decode(ChartDefinition.self, from: Data(json.utf8))
         } catch {
             let p = JSONProblem(error)
             throw .malformed(file: file, key: p.keyPath, problem: p.problem)
