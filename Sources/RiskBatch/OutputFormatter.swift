@@ -158,7 +158,10 @@ final class OutputFormatter: Sendable {
         let nBands = options.flags.riskBands.bands.count
         var bandTally = [Int](repeating: 0, count: nm * nBands)
         var okTally = [Int](repeating: 0, count: nm)
-        var w = ByteWriter(capacity: bytes.count + n * (16 + nm * 24))
+        // Room for the whole chunk's output, so the writer rarely grows (a growth copies it):
+        // the input's bytes (pass-through) and per row up to ~8 bytes a number, and per model
+        // ~40 for its status and flag.
+        var w = ByteWriter(capacity: bytes.count + n * (16 + columnDigits.count * 8 + nm * 40) + flagBytesMax + 64)
         var placeholders: [Int] = []
         let key = pseudonymKey.map { SymmetricKey(data: $0) }
 
