@@ -70,62 +70,11 @@ struct ByteWriter: ~Copyable {
     }
 
     /// Appends `r / 10^digits` with exactly `digits` decimals (r is a value already scaled by
-    /// 10^digits and rounded), written in place from the last digit, two digits at a time: a
-    /// decimal point before the last `digits` of them, and zeros so there is at least one
-    /// integer digit.
+    /// 10^digits and rounded), written in place by `NumberFormatting.writeScaled`.
     @inline(__always)
     mutating func appendScaled(_ r: UInt64, digits: Int) {
-        var len = 1
-        var bound: UInt64 = 10
-        while len < 20 && r >= bound {
-            len += 1
-            bound = bound &* 10
-        }
-        if len <= digits { len = digits + 1 }
-        let total = digits > 0 ? len + 1 : len
-        reserve(total)
-        var p = storage + count + total
-        var x = r
-        let pairs = Self.digitPairs.utf8Start
-        var k = digits
-        while k >= 2 {
-            let q = x / 100
-            let d = Int(x &- q &* 100) &* 2
-            p -= 2
-            p[0] = pairs[d]
-            p[1] = pairs[d + 1]
-            x = q
-            k -= 2
-        }
-        if k == 1 {
-            p -= 1
-            p[0] = 0x30 &+ UInt8(truncatingIfNeeded: x % 10)
-            x /= 10
-        }
-        if digits > 0 {
-            p -= 1
-            p[0] = 0x2E
-        }
-        var integerDigits = len - digits
-        while integerDigits >= 2 {
-            let q = x / 100
-            let d = Int(x &- q &* 100) &* 2
-            p -= 2
-            p[0] = pairs[d]
-            p[1] = pairs[d + 1]
-            x = q
-            integerDigits -= 2
-        }
-        if integerDigits == 1 {
-            p -= 1
-            p[0] = 0x30 &+ UInt8(truncatingIfNeeded: x % 10)
-        }
-        count += total
-    }
-
-    /// "00", "01", … "99": two decimal digits per entry.
-    static var digitPairs: StaticString {
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+        reserve(22 + digits)  // at most 20 digits of r, zeros up to `digits` + 1, the point
+        count += NumberFormatting.writeScaled(r, digits: digits, to: storage + count)
     }
 
     /// Appends bytes.

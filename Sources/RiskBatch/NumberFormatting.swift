@@ -37,39 +37,76 @@ enum NumberFormatting {
     /// The text of r / 10^digits with exactly `digits` decimals (r is the rounded scaled value).
     @inline(__always)
     static func withScaled(_ r: UInt64, digits: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { text in
-            // Digits of r, least significant first, padded so there is at least one integer digit.
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
-                var n = 0
-                var x = r
-                repeat {
-                    buf[n] = 0x30 + UInt8(truncatingIfNeeded: x % 10)
-                    x /= 10
-                    n += 1
-                } while x > 0
-                while n <= digits {
-                    buf[n] = 0x30
-                    n += 1
-                }
-                var count = 0
-                var i = n - 1
-                while i >= digits {
-                    text[count] = buf[i]
-                    count += 1
-                    i -= 1
-                }
-                if digits > 0 {
-                    text[count] = 0x2E
-                    count += 1
-                    while i >= 0 {
-                        text[count] = buf[i]
-                        count += 1
-                        i -= 1
-                    }
-                }
-                body(UnsafeBufferPointer(rebasing: text[0..<count]))
-            }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scaledLength(r, digits: digits)) { text in
+            let n = writeScaled(r, digits: digits, to: text.baseAddress!)
+            body(UnsafeBufferPointer(rebasing: text[0..<n]))
         }
+    }
+
+    /// Bytes of r / 10^digits written with `digits` decimals: r's digits, at least one before
+    /// the point, and the point.
+    @inline(__always)
+    static func scaledLength(_ r: UInt64, digits: Int) -> Int {
+        var len = 1
+        var bound: UInt64 = 10
+        while len < 20 && r >= bound {
+            len += 1
+            bound = bound &* 10
+        }
+        if len <= digits { len = digits + 1 }
+        return digits > 0 ? len + 1 : len
+    }
+
+    /// Writes r / 10^digits with exactly `digits` decimals at `p` (room for `scaledLength` bytes)
+    /// and returns the byte count: the digits of r from the last, two at a time, a decimal point
+    /// before the last `digits` of them, and zeros so there is at least one integer digit. The one
+    /// digit writer of every output buffer.
+    @inline(__always)
+    static func writeScaled(_ r: UInt64, digits: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        let total = scaledLength(r, digits: digits)
+        let len = digits > 0 ? total - 1 : total
+        var p = p + total
+        var x = r
+        let pairs = digitPairs.utf8Start
+        var k = digits
+        while k >= 2 {
+            let q = x / 100
+            let d = Int(x &- q &* 100) &* 2
+            p -= 2
+            p[0] = pairs[d]
+            p[1] = pairs[d + 1]
+            x = q
+            k -= 2
+        }
+        if k == 1 {
+            p -= 1
+            p[0] = 0x30 &+ UInt8(truncatingIfNeeded: x % 10)
+            x /= 10
+        }
+        if digits > 0 {
+            p -= 1
+            p[0] = 0x2E
+        }
+        var integerDigits = len - digits
+        while integerDigits >= 2 {
+            let q = x / 100
+            let d = Int(x &- q &* 100) &* 2
+            p -= 2
+            p[0] = pairs[d]
+            p[1] = pairs[d + 1]
+            x = q
+            integerDigits -= 2
+        }
+        if integerDigits == 1 {
+            p -= 1
+            p[0] = 0x30 &+ UInt8(truncatingIfNeeded: x % 10)
+        }
+        return total
+    }
+
+    /// "00", "01", … "99": two decimal digits per entry.
+    static var digitPairs: StaticString {
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
     }
 
     /// Appends `value` with `digits` decimals.

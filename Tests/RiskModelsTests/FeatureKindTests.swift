@@ -78,4 +78,3 @@ import Testing
         #expect(problem.contains("spline") && problem.contains("missing_indicator"))
     }
 }
-
