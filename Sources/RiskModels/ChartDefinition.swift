@@ -135,8 +135,22 @@ struct ChartTable: Sendable {
             switch axis {
             case .codes(let field, let index):
                 guard let col = chunk.columns[field] else { return [Double?](repeating: nil, count: n) }
+                // Category codes are small whole numbers: looked up in an array by code (−1: not
+                // on the chart) instead of hashing every row's value.
+                let largest = index.keys.max() ?? -1
+                let small = largest < 256 && index.keys.allSatisfy { $0 >= 0 && $0 == $0.rounded() }
+                var byCode = [Int](repeating: -1, count: small ? Int(largest) + 1 : 0)
+                if small { for (code, i) in index { byCode[Int(code)] = i } }
                 for r in 0..<n where ok[r] {
-                    if col.states[r] == .present, let i = index[col.values[r]] { offsets[r] += i * stride } else { ok[r] = false }
+                    guard col.states[r] == .present else { ok[r] = false; continue }
+                    let v = col.values[r]
+                    let i: Int?
+                    if small {
+                        i = v >= 0 && v <= largest && v == v.rounded() && byCode[Int(v)] >= 0 ? byCode[Int(v)] : nil
+                    } else {
+                        i = index[v]
+                    }
+                    if let i { offsets[r] += i * stride } else { ok[r] = false }
                 }
             case .bands(let field, let mins, let belows):
                 guard let col = chunk.columns[field] else { return [Double?](repeating: nil, count: n) }
