@@ -27,11 +27,6 @@ public final class Evaluator {
     public let models: [CompiledModel]
     /// Derivations for fields the models read (others are skipped).
     public let derivations: [Derivation]
-    /// Per model (by id): its design matrix and linear predictors, kept between chunks so a
-    /// chunk of the same size reuses them as they are (one shared matrix was reshaped, and
-    /// zero-filled, for every model of every chunk).
-    private var designs: [String: Matrix] = [:]
-    private var predictors: [String: Matrix] = [:]
     private var design = Matrix(rows: 0, columns: 0)
     private var linearPredictors = Matrix(rows: 0, columns: 0)
     private var timeVaryingPredictors = Matrix(rows: 0, columns: 0)
@@ -102,14 +97,6 @@ public final class Evaluator {
 
         // Design matrix, column by column.
         let p = m.features.count
-        design = designs.removeValue(forKey: m.id) ?? Matrix(rows: 0, columns: 0)
-        linearPredictors = predictors.removeValue(forKey: m.id) ?? Matrix(rows: 0, columns: 0)
-        defer {
-            designs[m.id] = design
-            predictors[m.id] = linearPredictors
-            design = Matrix(rows: 0, columns: 0)
-            linearPredictors = Matrix(rows: 0, columns: 0)
-        }
         design.reshape(rows: n, columns: p)
         var featureColumns: [[Double]] = []
         featureColumns.reserveCapacity(p)
