@@ -55,10 +55,11 @@ public final class Evaluator {
     /// Scores a chunk already prepared by `prepare`.
     public func score(prepared chunk: RecordChunk) -> [ModelScores] {
         var cache: [String: [Double]] = [:]
+        var checks: [InputCheck: [UInt8]] = [:]
         return models.map { m in
-            var scores = score(m, chunk, cache: &cache)
+            var scores = score(m, chunk, cache: &cache, checks: &checks)
             if let fb = m.fallback, scores.statuses.contains(where: { $0.kind == .missing }) {
-                let other = score(fb.model, chunk, cache: &cache)
+                let other = score(fb.model, chunk, cache: &cache, checks: &checks)
                 for r in 0..<chunk.count where scores.statuses[r].kind == .missing && other.statuses[r].kind == .ok {
                     for o in scores.risks.indices { scores.risks[o][r] = other.risks[o][r] }
                     var st = RowStatus(kind: .ok)
@@ -70,7 +71,9 @@ public final class Evaluator {
         }
     }
 
-    private func score(_ m: CompiledModel, _ original: RecordChunk, cache: inout [String: [Double]]) -> ModelScores {
+    private func score(
+        _ m: CompiledModel, _ original: RecordChunk, cache: inout [String: [Double]], checks: inout [InputCheck: [UInt8]]
+    ) -> ModelScores {
         let n = original.count
         var chunk = original
         if m.hasFlooredInputs {
@@ -80,7 +83,7 @@ public final class Evaluator {
                 chunk.columns[rule.field] = col
             }
         }
-        var statuses = rowStatuses(m, chunk)
+        var statuses = rowStatuses(m, chunk, checks: &checks)
         let stratum = strata(m, chunk)
 
         // Table rows (baseline key) for tables that centre features; a row without one is not
@@ -320,6 +323,79 @@ public final class Evaluator {
     /// Per-row status from the model's input rules, in order of precedence: malformed row,
     /// invalid, missing, out of range, not applicable.
     func rowStatuses(_ m: CompiledModel, _ chunk: RecordChunk) -> [RowStatus] {
+        var checks: [InputCheck: [UInt8]] = [:]
+        return rowStatuses(m, chunk, checks: &checks)
+    }
+
+    /// How one input is checked: the same for every model that reads the field with the same
+    /// codes, numbers and range, so the models of a chunk share its per-row outcomes (`checks`).
+    struct InputCheck: Hashable {
+        let field: Int
+        /// The model's copy of the column holds whole numbers (an input rule with `floor`).
+        let floored: Bool
+        let codes: UInt64?
+        let numbers: [Double]?
+        let min: Double?
+        let max: Double?
+        let below: Double?
+        /// The field's plausible range (the same for every model of a run; part of the key all
+        /// the same).
+        let plausibleLo: Double?
+        let plausibleHi: Double?
+    }
+
+    /// Outcomes of an input check for a row.
+    enum CheckOutcome {
+        static let ok: UInt8 = 0, missing: UInt8 = 1, invalid: UInt8 = 2, implausible: UInt8 = 3, below: UInt8 = 4, above: UInt8 = 5
+    }
+
+    /// Every row's outcome of `check` on `col`: a missing or invalid cell, a code or number not
+    /// allowed (invalid), a value outside the field's plausible range, below the minimum, at or
+    /// above the `below` bound or above the maximum; computed without branches on a cell's state
+    /// or value (rows of one chunk mix them, so branches mispredict).
+    static func outcomes(_ check: InputCheck, _ col: FieldColumn, plausible range: ClosedRange<Double>?) -> [UInt8] {
+        let n = col.values.count
+        let codes = check.codes ?? ~0
+        let checksCodes = check.codes != nil
+        let numbers = check.numbers ?? []
+        let checksNumbers = check.numbers != nil
+        let plausibleLo = range?.lowerBound ?? -.infinity
+        let plausibleHi = range?.upperBound ?? .infinity
+        let checksPlausible = range != nil
+        let lo = check.min ?? -.infinity
+        let hi = check.max ?? check.below ?? .infinity
+        let hiExclusive = check.below != nil
+        return [UInt8](unsafeUninitializedCapacity: n) { out, count in
+            col.values.withUnsafeBufferPointer { values in
+            col.states.withUnsafeBufferPointer { states in
+                for r in 0..<n {
+                    let state = states[r].rawValue
+                    let v = values[r]
+                    let present = state == CellState.present.rawValue
+                    var bad = false
+                    if checksCodes {
+                        let inCodes = v >= 0 && v < 64 && (codes >> UInt64(Int(v))) & 1 == 1
+                        bad = present && !inCodes
+                    }
+                    if checksNumbers && present && !bad { bad = !numbers.contains(v) }
+                    let plausible = !checksPlausible || (v >= plausibleLo && v <= plausibleHi)
+                    let isBelow = v < lo
+                    let isAbove = v > hi || (hiExclusive && v == hi)
+                    var o = isAbove ? CheckOutcome.above : CheckOutcome.ok
+                    o = isBelow ? CheckOutcome.below : o
+                    o = plausible ? o : CheckOutcome.implausible
+                    o = bad || state == CellState.invalid.rawValue ? CheckOutcome.invalid : o
+                    o = state == CellState.missing.rawValue ? CheckOutcome.missing : o
+                    (out.baseAddress! + r).initialize(to: o)
+                }
+            }
+            }
+            count = n
+        }
+    }
+
+    /// `rowStatuses` with the input checks' outcomes shared through `checks` (one chunk).
+    func rowStatuses(_ m: CompiledModel, _ chunk: RecordChunk, checks: inout [InputCheck: [UInt8]]) -> [RowStatus] {
         let n = chunk.count
         // Per row bit sets (bit k = input k): invalid, missing, outside, missing optional, derived;
         // and the first not-applicable reason. One allocation, walked through raw pointers.
@@ -340,88 +416,46 @@ public final class Evaluator {
             if let d = chunk.derived[rule.field] {
                 for r in 0..<n where d[r] { derived[r] |= bit }
             }
+            let key = InputCheck(
+                field: rule.field, floored: m.inputs.contains { $0.field == rule.field && $0.floor },
+                codes: rule.allowedCodes, numbers: rule.allowedNumbers, min: rule.min, max: rule.max, below: rule.below,
+                plausibleLo: rule.spec.plausible?.lowerBound, plausibleHi: rule.spec.plausible?.upperBound)
+            let outcome: [UInt8]
+            if let shared = checks[key] {
+                outcome = shared
+            } else {
+                outcome = Self.outcomes(key, col, plausible: rule.spec.plausible)
+                checks[key] = outcome
+            }
+            // What each outcome sets for this model: a bit of one set, or a not-applicable reason
+            // (the first one found is kept).
             let missingTarget = rule.optional ? missingOptional : missing
-            // Every row's checks without branches on its state or value (rows of one chunk mix
-            // states, so branches mispredict): a missing, invalid, implausible or out-of-range
-            // cell sets the input's bit in its set; the first not-applicable reason is kept.
-            let codes = rule.allowedCodes ?? ~0
-            let checksCodes = rule.allowedCodes != nil
-            let numbers = rule.allowedNumbers ?? []
-            let checksNumbers = rule.allowedNumbers != nil
-            let plausibleLo = rule.spec.plausible?.lowerBound ?? -.infinity
-            let plausibleHi = rule.spec.plausible?.upperBound ?? .infinity
-            let checksPlausible = rule.spec.plausible != nil
-            let lo = rule.min ?? -.infinity
-            let hi = rule.max ?? rule.below ?? .infinity
-            let hiExclusive = rule.below != nil
             let belowReason = rule.belowReason.map(Int32.init) ?? -1
             let aboveReason = rule.aboveReason.map(Int32.init) ?? -1
-            let hasReasons = belowReason >= 0 || aboveReason >= 0
-            let belowOutside: UInt64 = belowReason < 0 ? bit : 0
-            let aboveOutside: UInt64 = aboveReason < 0 ? bit : 0
-            col.values.withUnsafeBufferPointer { values in
-            col.states.withUnsafeBufferPointer { states in
-                if checksCodes || checksNumbers {
-                    // Category and 0/1 inputs: a code outside the allowed ones is invalid.
-                    for r in 0..<n {
-                        let state = states[r].rawValue
-                        let v = values[r]
-                        let present = state == CellState.present.rawValue
-                        missingTarget[r] |= state == CellState.missing.rawValue ? bit : 0
-                        var bad = false
-                        if checksCodes {
-                            let inCodes = v >= 0 && v < 64 && (codes >> UInt64(Int(v))) & 1 == 1
-                            bad = present && !inCodes
-                        }
-                        if checksNumbers && present && !bad { bad = !numbers.contains(v) }
-                        invalid[r] |= state == CellState.invalid.rawValue || bad ? bit : 0
-                        let checked = present && !bad
-                        let plausible = !checksPlausible || (v >= plausibleLo && v <= plausibleHi)
-                        let isBelow = v < lo
-                        let isAbove = !isBelow && (v > hi || (hiExclusive && v == hi))
-                        let ranged = checked && plausible
-                        var out: UInt64 = checked && !plausible ? bit : 0
-                        out |= ranged && isBelow ? belowOutside : 0
-                        out |= ranged && isAbove ? aboveOutside : 0
-                        outside[r] |= out
-                        if hasReasons {
-                            let found = isBelow ? belowReason : (isAbove ? aboveReason : -1)
-                            let old = reason[r]
-                            reason[r] = old < 0 && ranged ? found : old
-                        }
-                    }
-                } else if !hasReasons {
-                    // Numeric inputs with a valid range and no not-applicable reason.
-                    for r in 0..<n {
-                        let state = states[r].rawValue
-                        let v = values[r]
-                        missingTarget[r] |= state == CellState.missing.rawValue ? bit : 0
-                        invalid[r] |= state == CellState.invalid.rawValue ? bit : 0
-                        let plausible = !checksPlausible || (v >= plausibleLo && v <= plausibleHi)
-                        let outOfRange = !plausible || v < lo || v > hi || (hiExclusive && v == hi)
-                        outside[r] |= state == CellState.present.rawValue && outOfRange ? bit : 0
-                    }
-                } else {
-                    // Numeric inputs whose range ends are not-applicable reasons (e.g. age).
-                    for r in 0..<n {
-                        let state = states[r].rawValue
-                        let v = values[r]
-                        let present = state == CellState.present.rawValue
-                        missingTarget[r] |= state == CellState.missing.rawValue ? bit : 0
-                        invalid[r] |= state == CellState.invalid.rawValue ? bit : 0
-                        let plausible = !checksPlausible || (v >= plausibleLo && v <= plausibleHi)
-                        let isBelow = v < lo
-                        let isAbove = !isBelow && (v > hi || (hiExclusive && v == hi))
-                        let ranged = present && plausible
-                        var out: UInt64 = present && !plausible ? bit : 0
-                        out |= ranged && isBelow ? belowOutside : 0
-                        out |= ranged && isAbove ? aboveOutside : 0
-                        outside[r] |= out
-                        let found = isBelow ? belowReason : (isAbove ? aboveReason : -1)
-                        let old = reason[r]
-                        reason[r] = old < 0 && ranged ? found : old
-                    }
+            let setsMissing: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, bit, 0, 0, 0, 0)
+            let setsInvalid: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, bit, 0, 0, 0)
+            let setsOutside: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
+                0, 0, 0, bit, belowReason < 0 ? bit : 0, aboveReason < 0 ? bit : 0)
+            let reasons: (Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, belowReason, aboveReason)
+            withUnsafeBytes(of: setsMissing) { setsMissing in
+            withUnsafeBytes(of: setsInvalid) { setsInvalid in
+            withUnsafeBytes(of: setsOutside) { setsOutside in
+            withUnsafeBytes(of: reasons) { reasons in
+            outcome.withUnsafeBufferPointer { outcome in
+                let sm = setsMissing.bindMemory(to: UInt64.self), si = setsInvalid.bindMemory(to: UInt64.self)
+                let so = setsOutside.bindMemory(to: UInt64.self), sr = reasons.bindMemory(to: Int32.self)
+                for r in 0..<n {
+                    let o = Int(outcome[r])
+                    if o == 0 { continue }  // most rows pass most checks
+                    missingTarget[r] |= sm[o]
+                    invalid[r] |= si[o]
+                    outside[r] |= so[o]
+                    let old = reason[r]
+                    reason[r] = old < 0 ? sr[o] : old
                 }
+            }
+            }
+            }
             }
             }
         }
