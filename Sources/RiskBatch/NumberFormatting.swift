@@ -68,39 +68,30 @@ enum NumberFormatting {
         var p = p + total
         var x = r
         let pairs = digitPairs.utf8Start
-        var k = digits
-        while k >= 2 {
-            let q = x / 100
-            let d = Int(x &- q &* 100) &* 2
-            p -= 2
-            p[0] = pairs[d]
-            p[1] = pairs[d + 1]
-            x = q
-            k -= 2
+        /// Writes the last `count` digits of x before p, two at a time, and drops them from x.
+        @inline(__always) func writeDigits(_ count: Int) {
+            var k = count
+            while k >= 2 {
+                let q = x / 100
+                let d = Int(x &- q &* 100) &* 2
+                p -= 2
+                p[0] = pairs[d]
+                p[1] = pairs[d + 1]
+                x = q
+                k -= 2
+            }
+            if k == 1 {
+                p -= 1
+                p[0] = 0x30 &+ UInt8(truncatingIfNeeded: x % 10)
+                x /= 10
+            }
         }
-        if k == 1 {
-            p -= 1
-            p[0] = 0x30 &+ UInt8(truncatingIfNeeded: x % 10)
-            x /= 10
-        }
+        writeDigits(digits)
         if digits > 0 {
             p -= 1
             p[0] = 0x2E
         }
-        var integerDigits = len - digits
-        while integerDigits >= 2 {
-            let q = x / 100
-            let d = Int(x &- q &* 100) &* 2
-            p -= 2
-            p[0] = pairs[d]
-            p[1] = pairs[d + 1]
-            x = q
-            integerDigits -= 2
-        }
-        if integerDigits == 1 {
-            p -= 1
-            p[0] = 0x30 &+ UInt8(truncatingIfNeeded: x % 10)
-        }
+        writeDigits(len - digits)
         return total
     }
 

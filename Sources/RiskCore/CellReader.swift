@@ -165,20 +165,9 @@ public enum CellReader {
         // Digits from the first non-zero one (the mantissa wraps only past 19 of them, which
         // are rejected below).
         var significant = 0
-        let intStart = i
-        while i < n {
-            let d = s[i] &- 0x30
-            if d >= 10 { break }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            if mantissa != 0 { significant += 1 }
-            i += 1
-        }
-        let intDigits = i - intStart
-        if intDigits == 0 { return nil }
-        var frac = 0
-        if i < n && s[i] == 0x2E {
-            i += 1
-            let fracStart = i
+        /// Reads a run of digits into the mantissa; returns how many.
+        @inline(__always) func digitRun() -> Int {
+            let runStart = i
             while i < n {
                 let d = s[i] &- 0x30
                 if d >= 10 { break }
@@ -186,7 +175,13 @@ public enum CellReader {
                 if mantissa != 0 { significant += 1 }
                 i += 1
             }
-            frac = i - fracStart
+            return i - runStart
+        }
+        if digitRun() == 0 { return nil }
+        var frac = 0
+        if i < n && s[i] == 0x2E {
+            i += 1
+            frac = digitRun()
             if frac == 0 { return nil }
         }
         if significant > 15 || frac > 22 { return nil }

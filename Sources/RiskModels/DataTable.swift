@@ -254,15 +254,16 @@ struct DataTable: Sendable {
     }
 
     /// The table row of every input row (−1 where there is none).
-    func rows(_ chunk: RecordChunk) -> [Int] { rows(chunk, years: 1)[0] }
+    func rows(_ chunk: RecordChunk) -> [Int] { rows(chunk, years: 1) }
 
     /// The table row of every input row for each follow-up year t in 0..<years (−1 where there
-    /// is none). The keys are built once: year t's key adds t to the parts marked `plusYears`.
-    /// Tables sorted by year have year t's row t rows after year 0's, which is tried (and
-    /// confirmed by its key) before the index.
-    func rows(_ chunk: RecordChunk, years: Int) -> [[Int]] {
+    /// is none), year-major: year t's row of input row r is at t · rows + r. The keys are built
+    /// once: year t's key adds t to the parts marked `plusYears`. Tables sorted by year have year
+    /// t's row t rows after year 0's, which is tried (and confirmed by its key) before the index.
+    func rows(_ chunk: RecordChunk, years: Int) -> [Int] {
         let n = chunk.count
         let years = max(years, 1)
+        if n == 0 { return [] }
         var keys = [TableKey](repeating: TableKey(), count: n)
         var ok = [Bool](repeating: true, count: n)
         var plus = (false, false, false, false)
@@ -271,7 +272,7 @@ struct DataTable: Sendable {
             case .constant(let v):
                 for r in 0..<n { keys[r][j] = v }
             case .field(let f, let map, let classes, let plusYears):
-                guard let col = chunk.columns[f] else { return Array(repeating: [Int](repeating: -1, count: n), count: years) }
+                guard let col = chunk.columns[f] else { return [Int](repeating: -1, count: n * years) }
                 if plusYears {
                     switch j {
                     case 0: plus.0 = true
@@ -307,38 +308,31 @@ struct DataTable: Sendable {
         return keys.withUnsafeBufferPointer { keys in
         ok.withUnsafeBufferPointer { ok in
         rowKeys.withUnsafeBufferPointer { rowKeys in
-            let first = [Int](unsafeUninitializedCapacity: n) { out, count in
-                for r in 0..<n { (out.baseAddress! + r).initialize(to: ok[r] ? index.row(keys[r], keys: rowKeys) : -1) }
-                count = n
-            }
-            var all = [first]
-            all.reserveCapacity(years)
-            first.withUnsafeBufferPointer { first in
+            [Int](unsafeUninitializedCapacity: n * years) { out, count in
+                let all = out.baseAddress!
+                for r in 0..<n { (all + r).initialize(to: ok[r] ? index.row(keys[r], keys: rowKeys) : -1) }
                 for t in 1..<years {
                     let dt = Double(t)
-                    all.append([Int](unsafeUninitializedCapacity: n) { out, count in
-                        for r in 0..<n {
-                            var row = -1
-                            if ok[r] {
-                                var k = keys[r]
-                                if plus.0 { k.values.0 += dt }
-                                if plus.1 { k.values.1 += dt }
-                                if plus.2 { k.values.2 += dt }
-                                if plus.3 { k.values.3 += dt }
-                                let near = first[r]
-                                if near >= 0, near + t < rowCount, rowKeys[near + t] == k {
-                                    row = near + t
-                                } else {
-                                    row = index.row(k, keys: rowKeys)
-                                }
+                    for r in 0..<n {
+                        var row = -1
+                        if ok[r] {
+                            var k = keys[r]
+                            if plus.0 { k.values.0 += dt }
+                            if plus.1 { k.values.1 += dt }
+                            if plus.2 { k.values.2 += dt }
+                            if plus.3 { k.values.3 += dt }
+                            let near = all[r]
+                            if near >= 0, near + t < rowCount, rowKeys[near + t] == k {
+                                row = near + t
+                            } else {
+                                row = index.row(k, keys: rowKeys)
                             }
-                            (out.baseAddress! + r).initialize(to: row)
                         }
-                        count = n
-                    })
+                        (all + t * n + r).initialize(to: row)
+                    }
                 }
+                count = n * years
             }
-            return all
         }
         }
         }

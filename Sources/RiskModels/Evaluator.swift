@@ -156,8 +156,9 @@ public final class Evaluator {
             }
             return ModelScores(risks: [out], statuses: statuses)
         }
-        // annual_hazard: the rate-table row of every row for each follow-up year, once.
-        var hazardRows: [[Int]] = []
+        // annual_hazard: the rate-table row of every row for each follow-up year, once
+        // (year-major).
+        var hazardRows: [Int] = []
         if let h = m.hazard, let table = m.tables[h.table] {
             hazardRows = table.rows(chunk, years: h.years)
         }
@@ -206,12 +207,11 @@ public final class Evaluator {
                 // exp(main + attained age · time-varying); a row without a table row, an age or a
                 // finite rate in some year is not applicable.
                 let unavailable = RowStatus(kind: .notApplicable, detail: UInt64(m.tableReasons[m.hazard?.table ?? ""] ?? m.noStratumReason))
-                guard let h = m.hazard, let ages = chunk.columns[h.ageField], hazardRows.count >= h.years else {
+                guard let h = m.hazard, let ages = chunk.columns[h.ageField], hazardRows.count >= h.years * n else {
                     for r in 0..<n where statuses[r].kind == .ok { statuses[r] = unavailable }
                     break
                 }
                 let years = h.years
-                let flatRows = hazardRows.flatMap { $0 }
                 // Whole-number classes (start, width, first; width ≥ 1): the class of a whole age
                 // x is floor((x − start) / width) + first in integers, stepped year by year
                 // without a division (the same value as the floating-point formula for such
@@ -226,7 +226,7 @@ public final class Evaluator {
                 let classCount = h.rates.count
                 linearPredictors.elements.withUnsafeBufferPointer { lp in
                 timeVaryingPredictors.elements.withUnsafeBufferPointer { tvp in
-                flatRows.withUnsafeBufferPointer { tableRows in
+                hazardRows.withUnsafeBufferPointer { tableRows in
                 h.flatRates.withUnsafeBufferPointer { rates in
                 ages.values.withUnsafeBufferPointer { ageValues in
                 ages.states.withUnsafeBufferPointer { ageStates in
@@ -322,11 +322,6 @@ public final class Evaluator {
 
     /// Per-row status from the model's input rules, in order of precedence: malformed row,
     /// invalid, missing, out of range, not applicable.
-    func rowStatuses(_ m: CompiledModel, _ chunk: RecordChunk) -> [RowStatus] {
-        var checks: [InputCheck: [UInt8]] = [:]
-        return rowStatuses(m, chunk, checks: &checks)
-    }
-
     /// How one input is checked: the same for every model that reads the field with the same
     /// codes, numbers and range, so the models of a chunk share its per-row outcomes (`checks`).
     struct InputCheck: Hashable {
